@@ -46,7 +46,10 @@ pub fn run(args: &LiftArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.binaries.len() != 1 {
-        return Err(InputError("lift prints one binary at a time (use --stats for several)".into()).into());
+        return Err(InputError(
+            "lift prints one binary at a time (use --stats for several)".into(),
+        )
+        .into());
     }
     let path = &args.binaries[0];
     let data = read_file(path)?;
@@ -93,7 +96,11 @@ fn code_ranges<'d>(bin: &Binary<'d>) -> Vec<(u64, &'d [u8])> {
         .collect()
 }
 
-fn function_range<'d>(path: &Path, bin: &Binary<'d>, name: &str) -> Result<(u64, &'d [u8]), InputError> {
+fn function_range<'d>(
+    path: &Path,
+    bin: &Binary<'d>,
+    name: &str,
+) -> Result<(u64, &'d [u8]), InputError> {
     let unknown = || InputError(format!("{}: unknown symbol `{name}`", path.display()));
     let sym = bin.symbol(name).filter(|s| s.defined).ok_or_else(unknown)?;
     let mut size = sym.size;
@@ -102,7 +109,10 @@ fn function_range<'d>(path: &Path, bin: &Binary<'d>, name: &str) -> Result<(u64,
         size = bin
             .debug_info()
             .ok()
-            .and_then(|d| d.function(name).and_then(|f| f.ranges.first().map(|r| r.end - r.start)))
+            .and_then(|d| {
+                d.function(name)
+                    .and_then(|f| f.ranges.first().map(|r| r.end - r.start))
+            })
             .unwrap_or(0);
     }
     if size == 0 {
@@ -113,13 +123,19 @@ fn function_range<'d>(path: &Path, bin: &Binary<'d>, name: &str) -> Result<(u64,
             .min()
             .unwrap_or(64);
     }
-    let bytes = bin
-        .read(sym.address, size)
-        .ok_or_else(|| InputError(format!("{}: `{name}` is not in a mapped segment", path.display())))?;
+    let bytes = bin.read(sym.address, size).ok_or_else(|| {
+        InputError(format!(
+            "{}: `{name}` is not in a mapped segment",
+            path.display()
+        ))
+    })?;
     let bytes: &'d [u8] = match bytes {
         std::borrow::Cow::Borrowed(b) => b,
         std::borrow::Cow::Owned(_) => {
-            return Err(InputError(format!("{}: `{name}` has no bytes in the file", path.display())));
+            return Err(InputError(format!(
+                "{}: `{name}` has no bytes in the file",
+                path.display()
+            )));
         }
     };
     Ok((sym.address, bytes))
@@ -145,7 +161,10 @@ fn print_blocks(
                 Err(LiftError::Invalid { addr }) => *addr,
                 Err(_) => return Ok(()),
             };
-            let sym = bin.symbols().iter().find(|s| s.defined && s.address == here && s.size > 0);
+            let sym = bin
+                .symbols()
+                .iter()
+                .find(|s| s.defined && s.address == here && s.size > 0);
             if block_start || sym.is_some() {
                 writeln!(out)?;
                 match sym {
@@ -202,6 +221,10 @@ impl Stats {
         } else {
             self.lifted as f64 * 100.0 / self.total as f64
         };
-        writeln!(out, "lifted {} of {} instructions ({pct:.2}%)", self.lifted, self.total)
+        writeln!(
+            out,
+            "lifted {} of {} instructions ({pct:.2}%)",
+            self.lifted, self.total
+        )
     }
 }

@@ -147,7 +147,10 @@ impl BinOp {
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Expr {
-    Const { width: u16, value: u128 },
+    Const {
+        width: u16,
+        value: u128,
+    },
     Reg(Reg),
     Temp(Temp),
     Unary(UnOp, Box<Expr>),
@@ -155,11 +158,21 @@ pub enum Expr {
     /// `if cond (width 1) then a else b`.
     Ite(Box<Expr>, Box<Expr>, Box<Expr>),
     /// Bits `lo .. lo + width` of the argument.
-    Extract { lo: u16, width: u16, arg: Box<Expr> },
+    Extract {
+        lo: u16,
+        width: u16,
+        arg: Box<Expr>,
+    },
     /// High part first: `Concat(h, l)` has `l` in its low bits.
     Concat(Box<Expr>, Box<Expr>),
-    ZeroExt { width: u16, arg: Box<Expr> },
-    SignExt { width: u16, arg: Box<Expr> },
+    ZeroExt {
+        width: u16,
+        arg: Box<Expr>,
+    },
+    SignExt {
+        width: u16,
+        arg: Box<Expr>,
+    },
 }
 
 impl Expr {
@@ -200,7 +213,9 @@ impl Expr {
                 }
             }
             Expr::Ite(_, a, _) => a.width(),
-            Expr::Extract { width, .. } | Expr::ZeroExt { width, .. } | Expr::SignExt { width, .. } => *width,
+            Expr::Extract { width, .. }
+            | Expr::ZeroExt { width, .. }
+            | Expr::SignExt { width, .. } => *width,
             Expr::Concat(h, l) => h.width() + l.width(),
         }
     }
@@ -252,7 +267,9 @@ impl Expr {
         }
         match self {
             // Extracting from a widening returns (part of) the original value.
-            Expr::ZeroExt { arg, .. } | Expr::SignExt { arg, .. } if lo == 0 && width <= arg.width() => {
+            Expr::ZeroExt { arg, .. } | Expr::SignExt { arg, .. }
+                if lo == 0 && width <= arg.width() =>
+            {
                 arg.extract(0, width)
             }
             Expr::Extract { lo: inner, arg, .. } => arg.extract(inner + lo, width),

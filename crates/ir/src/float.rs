@@ -118,11 +118,19 @@ pub fn sqrt(fmt: FloatFormat, a: u128) -> Option<u128> {
     match fmt {
         FloatFormat::F32 => {
             let r = f32::from_bits(a as u32).sqrt();
-            Some(if r.is_nan() { default_nan(fmt) } else { u128::from(r.to_bits()) })
+            Some(if r.is_nan() {
+                default_nan(fmt)
+            } else {
+                u128::from(r.to_bits())
+            })
         }
         FloatFormat::F64 => {
             let r = f64::from_bits(a as u64).sqrt();
-            Some(if r.is_nan() { default_nan(fmt) } else { u128::from(r.to_bits()) })
+            Some(if r.is_nan() {
+                default_nan(fmt)
+            } else {
+                u128::from(r.to_bits())
+            })
         }
         FloatFormat::F80 => None,
     }
@@ -252,7 +260,10 @@ fn f64_to_f80(a: u64) -> u128 {
             (e as u128, m)
         }
     } else {
-        ((exp - 1023 + 16383) as u128, (1 << 63) | (u128::from(frac) << 11))
+        (
+            (exp - 1023 + 16383) as u128,
+            (1 << 63) | (u128::from(frac) << 11),
+        )
     };
     (sign << 79) | (e80 << 64) | m80
 }
@@ -320,32 +331,77 @@ mod tests {
         let snan = 0x7FF0_0000_0000_0001u128;
         let qnan2 = 0x7FF8_0000_0000_0002u128;
         let inf = u128::from(f64::INFINITY.to_bits());
-        assert_eq!(arith(FloatFormat::F64, snan, one, Arith::Add), Some(0x7FF8_0000_0000_0001));
+        assert_eq!(
+            arith(FloatFormat::F64, snan, one, Arith::Add),
+            Some(0x7FF8_0000_0000_0001)
+        );
         assert_eq!(arith(FloatFormat::F64, one, qnan2, Arith::Add), Some(qnan2));
-        assert_eq!(arith(FloatFormat::F64, snan, qnan2, Arith::Mul), Some(0x7FF8_0000_0000_0001));
-        assert_eq!(arith(FloatFormat::F64, inf, inf, Arith::Sub), Some(default_nan(FloatFormat::F64)));
-        assert_eq!(sqrt(FloatFormat::F64, u128::from((-1.0f64).to_bits())), Some(default_nan(FloatFormat::F64)));
+        assert_eq!(
+            arith(FloatFormat::F64, snan, qnan2, Arith::Mul),
+            Some(0x7FF8_0000_0000_0001)
+        );
+        assert_eq!(
+            arith(FloatFormat::F64, inf, inf, Arith::Sub),
+            Some(default_nan(FloatFormat::F64))
+        );
+        assert_eq!(
+            sqrt(FloatFormat::F64, u128::from((-1.0f64).to_bits())),
+            Some(default_nan(FloatFormat::F64))
+        );
     }
 
     #[test]
     fn conversions_to_int_saturate_to_indefinite() {
         let big = u128::from(3e10f64.to_bits());
-        assert_eq!(float_to_int(FloatFormat::F64, 32, Rounding::TowardZero, big), Some(0x8000_0000));
+        assert_eq!(
+            float_to_int(FloatFormat::F64, 32, Rounding::TowardZero, big),
+            Some(0x8000_0000)
+        );
         let x = u128::from((-2.5f64).to_bits());
-        assert_eq!(float_to_int(FloatFormat::F64, 32, Rounding::NearestEven, x), Some(0xFFFF_FFFE));
-        assert_eq!(float_to_int(FloatFormat::F64, 32, Rounding::TowardZero, x), Some(0xFFFF_FFFE));
+        assert_eq!(
+            float_to_int(FloatFormat::F64, 32, Rounding::NearestEven, x),
+            Some(0xFFFF_FFFE)
+        );
+        assert_eq!(
+            float_to_int(FloatFormat::F64, 32, Rounding::TowardZero, x),
+            Some(0xFFFF_FFFE)
+        );
         let y = u128::from((-3.5f64).to_bits());
-        assert_eq!(float_to_int(FloatFormat::F64, 64, Rounding::NearestEven, y), Some(0xFFFF_FFFF_FFFF_FFFC));
+        assert_eq!(
+            float_to_int(FloatFormat::F64, 64, Rounding::NearestEven, y),
+            Some(0xFFFF_FFFF_FFFF_FFFC)
+        );
     }
 
     #[test]
     fn extended_conversions_are_exact() {
-        assert_eq!(convert(FloatFormat::F64, FloatFormat::F80, u128::from(1.0f64.to_bits())), Some(0x3FFF_8000_0000_0000_0000));
-        assert_eq!(int_to_float(64, FloatFormat::F80, 1), Some(0x3FFF_8000_0000_0000_0000));
-        assert_eq!(int_to_float(64, FloatFormat::F80, u128::from(u64::MAX)), Some(0xBFFF_8000_0000_0000_0000));
+        assert_eq!(
+            convert(
+                FloatFormat::F64,
+                FloatFormat::F80,
+                u128::from(1.0f64.to_bits())
+            ),
+            Some(0x3FFF_8000_0000_0000_0000)
+        );
+        assert_eq!(
+            int_to_float(64, FloatFormat::F80, 1),
+            Some(0x3FFF_8000_0000_0000_0000)
+        );
+        assert_eq!(
+            int_to_float(64, FloatFormat::F80, u128::from(u64::MAX)),
+            Some(0xBFFF_8000_0000_0000_0000)
+        );
         let tiny = u128::from(f64::from_bits(1).to_bits());
         let ext = convert(FloatFormat::F64, FloatFormat::F80, tiny).unwrap_or_default();
         assert_eq!(ext >> 64, 16383 - 1074);
-        assert_eq!(compare(FloatFormat::F80, ext, 0x3FFF_8000_0000_0000_0000, Compare::Lt), Some(true));
+        assert_eq!(
+            compare(
+                FloatFormat::F80,
+                ext,
+                0x3FFF_8000_0000_0000_0000,
+                Compare::Lt
+            ),
+            Some(true)
+        );
     }
 }

@@ -65,13 +65,17 @@ impl Checker<'_> {
             Expr::Const { .. } => {}
             Expr::Reg(r) => self.reg(*r),
             Expr::Temp(t) => match self.temps.get(&t.id) {
-                None => self.errors.push(format!("t{} read before it is assigned", t.id)),
+                None => self
+                    .errors
+                    .push(format!("t{} read before it is assigned", t.id)),
                 Some(&tw) => self.expect(&format!("t{}", t.id), t.width, tw),
             },
             Expr::Unary(op, a) => {
                 let aw = self.expr(a);
                 match op {
-                    UnOp::FSqrt(f) | UnOp::FConvert { from: f, .. } | UnOp::FloatToInt { from: f, .. } => {
+                    UnOp::FSqrt(f)
+                    | UnOp::FConvert { from: f, .. }
+                    | UnOp::FloatToInt { from: f, .. } => {
                         self.expect("float operand", aw, f.width())
                     }
                     _ => {}
@@ -103,8 +107,10 @@ impl Checker<'_> {
             Expr::Extract { lo, width, arg } => {
                 let aw = self.expr(arg);
                 if lo + width > aw {
-                    self.errors
-                        .push(format!("extract of bits {lo}..{} from width {aw}", lo + width));
+                    self.errors.push(format!(
+                        "extract of bits {lo}..{} from width {aw}",
+                        lo + width
+                    ));
                 }
             }
             Expr::Concat(h, l) => {
@@ -169,7 +175,7 @@ pub fn verify(insn: &Insn, desc: &MachineDesc) -> Result<(), Vec<VerifyError>> {
             }
             Stmt::Load { dst, addr } => {
                 c.addr(addr);
-                if dst.width % 8 != 0 || dst.width > 128 {
+                if !dst.width.is_multiple_of(8) || dst.width > 128 {
                     c.errors.push(format!("load of width {}", dst.width));
                 }
                 c.define(dst.id, dst.width);
@@ -177,7 +183,7 @@ pub fn verify(insn: &Insn, desc: &MachineDesc) -> Result<(), Vec<VerifyError>> {
             Stmt::Store { addr, value } => {
                 c.addr(addr);
                 let w = c.expr(value);
-                if w % 8 != 0 || w > 128 {
+                if !w.is_multiple_of(8) || w > 128 {
                     c.errors.push(format!("store of width {w}"));
                 }
             }

@@ -117,7 +117,11 @@ fn binary(op: BinOp, w: u16, x: u128, y: u128) -> Option<u128> {
         if k == 0 {
             return x;
         }
-        let (a, b) = if left { (k, u32::from(w) - k) } else { (u32::from(w) - k, k) };
+        let (a, b) = if left {
+            (k, u32::from(w) - k)
+        } else {
+            (u32::from(w) - k, k)
+        };
         ((x << a) | (x >> b)) & m
     };
     Some(match op {
@@ -132,7 +136,11 @@ fn binary(op: BinOp, w: u16, x: u128, y: u128) -> Option<u128> {
             } else {
                 // Wrapping: MIN / -1 is MIN, as in SMT-LIB.
                 let q = sx.unsigned_abs() / sy.unsigned_abs();
-                if (sx < 0) != (sy < 0) { q.wrapping_neg() } else { q }
+                if (sx < 0) != (sy < 0) {
+                    q.wrapping_neg()
+                } else {
+                    q
+                }
             }
         }
         BinOp::SRem => {
@@ -180,10 +188,16 @@ mod tests {
     fn division_edge_cases_follow_smtlib() {
         assert_eq!(binary(BinOp::UDiv, 8, 7, 0), Some(0xFF));
         assert_eq!(binary(BinOp::URem, 8, 7, 0), Some(7));
-        assert_eq!(binary(BinOp::SDiv, 8, 0x80, 0xFF).map(|v| v & 0xFF), Some(0x80));
+        assert_eq!(
+            binary(BinOp::SDiv, 8, 0x80, 0xFF).map(|v| v & 0xFF),
+            Some(0x80)
+        );
         assert_eq!(binary(BinOp::SDiv, 8, 5, 0).map(|v| v & 0xFF), Some(0xFF));
         assert_eq!(binary(BinOp::SDiv, 8, 0xFB, 0).map(|v| v & 0xFF), Some(1));
-        assert_eq!(binary(BinOp::SRem, 8, 0xF9, 2).map(|v| v & 0xFF), Some(0xFF));
+        assert_eq!(
+            binary(BinOp::SRem, 8, 0xF9, 2).map(|v| v & 0xFF),
+            Some(0xFF)
+        );
     }
 
     #[test]
@@ -199,7 +213,10 @@ mod tests {
         assert_eq!(eval_const(&Expr::unary(UnOp::Clz, c(32, 1))), Some(31));
         assert_eq!(eval_const(&Expr::unary(UnOp::Clz, c(32, 0))), Some(32));
         assert_eq!(eval_const(&Expr::unary(UnOp::Ctz, c(16, 0))), Some(16));
-        assert_eq!(eval_const(&Expr::unary(UnOp::Popcount, c(64, 0xF0F0))), Some(8));
+        assert_eq!(
+            eval_const(&Expr::unary(UnOp::Popcount, c(64, 0xF0F0))),
+            Some(8)
+        );
     }
 
     #[test]

@@ -53,11 +53,20 @@ impl PagedMemory {
                 None => break,
             };
         }
-        for (i, b) in data.iter().enumerate() {
-            let a = addr.wrapping_add(i as u64);
+        self.copy_in(addr, data);
+    }
+
+    /// Copies `data` to `addr`, page by page, skipping unmapped pages.
+    fn copy_in(&mut self, addr: u64, data: &[u8]) {
+        let mut done = 0usize;
+        while done < data.len() {
+            let a = addr.wrapping_add(done as u64);
+            let off = (a & (PAGE - 1)) as usize;
+            let n = (PAGE as usize - off).min(data.len() - done);
             if let Some(p) = self.pages.get_mut(&(a & !(PAGE - 1))) {
-                p.bytes[(a & (PAGE - 1)) as usize] = *b;
+                p.bytes[off..off + n].copy_from_slice(&data[done..done + n]);
             }
+            done += n;
         }
     }
 
@@ -73,13 +82,17 @@ impl PagedMemory {
 
 impl Memory for PagedMemory {
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), Fault> {
-        for (i, slot) in buf.iter_mut().enumerate() {
-            let a = addr.wrapping_add(i as u64);
-            let page = self
-                .pages
-                .get(&(a & !(PAGE - 1)))
-                .ok_or(Fault { addr: a, write: false })?;
-            *slot = page.bytes[(a & (PAGE - 1)) as usize];
+        let mut done = 0usize;
+        while done < buf.len() {
+            let a = addr.wrapping_add(done as u64);
+            let off = (a & (PAGE - 1)) as usize;
+            let n = (PAGE as usize - off).min(buf.len() - done);
+            let page = self.pages.get(&(a & !(PAGE - 1))).ok_or(Fault {
+                addr: a,
+                write: false,
+            })?;
+            buf[done..done + n].copy_from_slice(&page.bytes[off..off + n]);
+            done += n;
         }
         Ok(())
     }
@@ -90,15 +103,15 @@ impl Memory for PagedMemory {
             let a = addr.wrapping_add(i as u64);
             match self.pages.get(&(a & !(PAGE - 1))) {
                 Some(p) if p.writable => {}
-                _ => return Err(Fault { addr: a, write: true }),
+                _ => {
+                    return Err(Fault {
+                        addr: a,
+                        write: true,
+                    });
+                }
             }
         }
-        for (i, b) in data.iter().enumerate() {
-            let a = addr.wrapping_add(i as u64);
-            if let Some(p) = self.pages.get_mut(&(a & !(PAGE - 1))) {
-                p.bytes[(a & (PAGE - 1)) as usize] = *b;
-            }
-        }
+        self.copy_in(addr, data);
         Ok(())
     }
 }

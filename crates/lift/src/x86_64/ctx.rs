@@ -2,7 +2,7 @@
 //! the helpers every semantic function uses (operand access with x86's partial-register rules,
 //! effective addresses, flags, the stack).
 
-use tandem_ir::{Alias, AliasWrite, Expr, ExitTo, Flow, Reg, Stmt, Temp, Trap, UnOp};
+use tandem_ir::{Alias, AliasWrite, ExitTo, Expr, Flow, Reg, Stmt, Temp, Trap, UnOp};
 
 use super::regs::*;
 
@@ -38,8 +38,8 @@ pub(crate) struct Operand {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Rep {
     None,
-    /// `rep`/`repe`/`repz`.
-    Rep,
+    /// `rep`/`repe`/`repz` (f3).
+    Repe,
     /// `repne`/`repnz`.
     Repne,
 }
@@ -57,11 +57,17 @@ pub(crate) struct Ctx {
     pub rep: Rep,
     /// Operand-size override prefix (0x66) present.
     pub opsize_prefix: bool,
-    /// The SSE comparison predicate Capstone decoded, if any.
-    pub sse_cc: Option<u8>,
+    /// The instruction's encoding (for the few forms Capstone identifies wrongly).
+    pub bytes: [u8; 16],
+    /// The opcode bytes as Capstone reports them.
+    pub opcode: [u8; 4],
     pub stmts: Vec<Stmt>,
     pub flow: Flow,
     temps: u32,
+    /// The effective address of each memory operand, computed once on first use: x86
+    /// computes addresses before any register is written back, so a later write to a base
+    /// register must not move the operand.
+    addrs: Vec<Option<Expr>>,
 }
 
 impl Ctx {
@@ -72,10 +78,12 @@ impl Ctx {
             ops,
             rep,
             opsize_prefix,
-            sse_cc: None,
+            bytes: [0; 16],
+            opcode: [0; 4],
             stmts: Vec::new(),
             flow: Flow::Next,
             temps: 0,
+            addrs: Vec::new(),
         }
     }
 
@@ -227,11 +235,23 @@ impl Ctx {
     }
 
     pub fn is_mem(&self, i: usize) -> bool {
-        matches!(self.ops.get(i), Some(Operand { kind: OpKind::Mem(_), .. }))
+        matches!(
+            self.ops.get(i),
+            Some(Operand {
+                kind: OpKind::Mem(_),
+                ..
+            })
+        )
     }
 
     pub fn is_imm(&self, i: usize) -> bool {
-        matches!(self.ops.get(i), Some(Operand { kind: OpKind::Imm(_), .. }))
+        matches!(
+            self.ops.get(i),
+            Some(Operand {
+                kind: OpKind::Imm(_),
+                ..
+            })
+        )
     }
 
     pub fn imm(&self, i: usize) -> Result<i64, Unsupported> {
@@ -248,12 +268,22 @@ impl Ctx {
         }
     }
 
-    /// The effective address of memory operand `i` (segment base included).
-    pub fn ea(&self, i: usize) -> Result<Expr, Unsupported> {
+    /// The effective address of memory operand `i` (segment base included), bound to a
+    /// temporary the first time it is asked for.
+    pub fn ea(&mut self, i: usize) -> Result<Expr, Unsupported> {
+        if let Some(Some(a)) = self.addrs.get(i) {
+            return Ok(a.clone());
+        }
         let OpKind::Mem(m) = &self.op(i)?.kind else {
             return Err(Unsupported);
         };
-        Ok(self.mem_addr(m))
+        let a = self.mem_addr(m);
+        let a = self.tmp(a);
+        if self.addrs.len() <= i {
+            self.addrs.resize(i + 1, None);
+        }
+        self.addrs[i] = Some(a.clone());
+        Ok(a)
     }
 
     pub fn mem_addr(&self, m: &MemRef) -> Expr {
@@ -284,18 +314,14 @@ impl Ctx {
 
     /// Reads operand `i` at its own size.
     pub fn read(&mut self, i: usize) -> Result<Expr, Unsupported> {
-        let op = self.op(i)?.clone();
-        self.read_operand(&op, op.size)
+        let w = self.size(i)?;
+        self.read_as(i, w)
     }
 
     /// Reads operand `i` at `width` bits (an immediate is sign-extended or truncated; a
     /// register or memory operand is read at that width).
     pub fn read_as(&mut self, i: usize, width: u16) -> Result<Expr, Unsupported> {
         let op = self.op(i)?.clone();
-        self.read_operand(&op, width)
-    }
-
-    fn read_operand(&mut self, op: &Operand, width: u16) -> Result<Expr, Unsupported> {
         Ok(match &op.kind {
             OpKind::Imm(v) => Expr::c(width, *v as i128 as u128),
             OpKind::Reg(a) => {
@@ -305,11 +331,32 @@ impl Ctx {
                 }
                 self.read_alias(a).resize(width)
             }
-            OpKind::Mem(m) => {
-                let addr = self.mem_addr(m);
+            OpKind::Mem(_) => {
+                let addr = self.ea(i)?;
                 self.load(addr, width)
             }
         })
+    }
+
+    /// Writes operand `i` only if `cond` holds: a register keeps its whole old value
+    /// otherwise (no zero-extension), memory is rewritten with its old contents.
+    pub fn write_if(&mut self, i: usize, cond: Expr, value: Expr) -> Result<(), Unsupported> {
+        let op = self.op(i)?.clone();
+        match &op.kind {
+            OpKind::Imm(_) => return Err(Unsupported),
+            OpKind::Reg(a) => {
+                let old = self.tmp(Expr::Reg(a.base));
+                self.write_alias(*a, value);
+                let new = Expr::Reg(a.base);
+                self.set(a.base, Expr::ite(cond, new, old));
+            }
+            OpKind::Mem(_) => {
+                let addr = self.ea(i)?;
+                let old = self.load(addr.clone(), value.width());
+                self.store(addr, Expr::ite(cond, value, old));
+            }
+        }
+        Ok(())
     }
 
     /// Writes operand `i`; the value's width is the access width.
@@ -318,8 +365,8 @@ impl Ctx {
         match &op.kind {
             OpKind::Imm(_) => return Err(Unsupported),
             OpKind::Reg(a) => self.write_alias(*a, value),
-            OpKind::Mem(m) => {
-                let addr = self.mem_addr(m);
+            OpKind::Mem(_) => {
+                let addr = self.ea(i)?;
                 self.store(addr, value);
             }
         }
@@ -348,7 +395,11 @@ impl Ctx {
             wide = wide.add(c.zext(w + 1));
         }
         self.set(CF, wide.bit(w));
-        let of = a.clone().xor(res.clone()).and(b.clone().xor(res.clone())).msb();
+        let of = a
+            .clone()
+            .xor(res.clone())
+            .and(b.clone().xor(res.clone()))
+            .msb();
         self.set(OF, of);
         self.set(AF, a.clone().xor(b.clone()).xor(res.clone()).bit(4));
         self.set_szp(res);
@@ -365,7 +416,11 @@ impl Ctx {
             }
         };
         self.set(CF, cf);
-        let of = a.clone().xor(b.clone()).and(a.clone().xor(res.clone())).msb();
+        let of = a
+            .clone()
+            .xor(b.clone())
+            .and(a.clone().xor(res.clone()))
+            .msb();
         self.set(OF, of);
         self.set(AF, a.clone().xor(b.clone()).xor(res.clone()).bit(4));
         self.set_szp(res);
@@ -407,12 +462,40 @@ impl Ctx {
 
     pub fn pop(&mut self, width: u16) -> Expr {
         let sp = self.tmp(Expr::Reg(RSP));
-        let v = self.load(sp.clone(), width);
-        self.set(RSP, sp.add_const(u128::from(width / 8)));
+        let v = self.load(sp, width);
+        self.pop_loaded(v)
+    }
+
+    /// Completes a pop whose value the caller already loaded from `[rsp]`.
+    pub fn pop_loaded(&mut self, v: Expr) -> Expr {
+        let sp = Expr::Reg(RSP).add_const(u128::from(v.width() / 8));
+        self.set(RSP, sp);
         v
     }
 
     pub fn div_trap_if(&mut self, cond: Expr) {
         self.trap_if(cond, Trap::DivideError);
+    }
+
+    /// A jump to a non-canonical address faults before it changes any state (48-bit linear
+    /// addresses).
+    pub fn canonical_check(&mut self, target: &Expr) {
+        let canonical = target.clone().low(48).sext(64).eq(target.clone());
+        self.trap_if(canonical.not(), Trap::GeneralProtection);
+    }
+
+    /// The mandatory SSE prefix among the legacy prefixes (`f2`/`f3` win over `66`).
+    pub fn mandatory_prefix(&self) -> Option<u8> {
+        let mut seen = None;
+        for &b in &self.bytes {
+            match b {
+                0xF2 | 0xF3 => seen = Some(b),
+                0x66 if seen.is_none() => seen = Some(b),
+                0x26 | 0x2E | 0x36 | 0x3E | 0x64 | 0x65 | 0x67 | 0xF0 | 0x66 => {}
+                0x40..=0x4F => {}
+                _ => break,
+            }
+        }
+        seen
     }
 }

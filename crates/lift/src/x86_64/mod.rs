@@ -12,8 +12,6 @@ mod ctx;
 pub mod regs;
 mod sem;
 
-use std::collections::HashMap;
-
 use capstone::arch::x86::{ArchMode, ArchSyntax, X86Insn, X86OperandType, X86Reg};
 use capstone::arch::{ArchOperand, BuildsCapstone, BuildsCapstoneSyntax};
 use capstone::{Capstone, RegId};
@@ -109,10 +107,26 @@ impl X86_64 {
         }
     }
 
-    /// Whether the lifter has semantics for this Capstone instruction id (some forms of a
-    /// supported id may still be unsupported).
-    pub fn supported_ids() -> impl Iterator<Item = X86Insn> {
-        HANDLERS.iter().map(|(id, _)| *id)
+    /// Capstone's names of the instructions the lifter has semantics for (some forms of a
+    /// supported instruction may still be unsupported).
+    pub fn supported_names(&self) -> Vec<String> {
+        HANDLERS
+            .iter()
+            .filter_map(|(id, _)| self.cs.insn_name(capstone::InsnId(*id as u32)))
+            .collect()
+    }
+
+    /// The canonical name of the instruction at the start of `bytes`, as the lifter
+    /// dispatches it: Capstone's instruction name (`cmpsd` for `cmpltsd`).
+    pub fn insn_name(&self, bytes: &[u8], addr: u64) -> Option<String> {
+        let insns = self.cs.disasm_count(bytes, addr, 1).ok()?;
+        let insn = insns.iter().next()?;
+        if let Some(ctx) = self.context(insn, addr, insn.len() as u8)
+            && sem::is_sse_compare(&ctx)
+        {
+            return Some(sem::sse_compare_name(&ctx).to_string());
+        }
+        self.cs.insn_name(insn.id())
     }
 
     fn lift_decoded(&self, insn: &capstone::Insn) -> ir::Insn {
@@ -137,13 +151,18 @@ impl X86_64 {
         let Some(id) = insn_from_id(insn.id().0) else {
             return unsupported(asm);
         };
-        let Some(handler) = self.handlers.get(id as usize).copied().flatten() else {
+        let Some(mut ctx) = self.context(insn, addr, len) else {
             return unsupported(asm);
         };
-        let Some(ctx) = self.context(insn, addr, len) else {
+        let handler = if sem::is_sse_compare(&ctx) {
+            // Capstone 5 reports wrong ids for `cmpltsd` and friends; trust the opcode.
+            Some(sem::sse_compare as Handler)
+        } else {
+            self.handlers.get(id as usize).copied().flatten()
+        };
+        let Some(handler) = handler else {
             return unsupported(asm);
         };
-        let mut ctx = ctx;
         match handler(&mut ctx, id) {
             Ok(()) => ir::Insn {
                 addr,
@@ -164,7 +183,7 @@ impl X86_64 {
         let x86 = arch.x86()?;
         let prefix = x86.prefix();
         let rep = match prefix[0] {
-            0xF3 => Rep::Rep,
+            0xF3 => Rep::Repe,
             0xF2 => Rep::Repne,
             _ => Rep::None,
         };
@@ -215,11 +234,9 @@ impl X86_64 {
             ops.push(Operand { kind, size });
         }
         let mut ctx = Ctx::new(addr, len, ops, rep, prefix[2] == 0x66);
-        let cc = x86.sse_cc() as u32;
-        if cc != 0 {
-            // Capstone numbers the SSE predicates from 1.
-            ctx.sse_cc = u8::try_from(cc - 1).ok();
-        }
+        let bytes = insn.bytes();
+        ctx.bytes[..bytes.len().min(16)].copy_from_slice(&bytes[..bytes.len().min(16)]);
+        ctx.opcode = *x86.opcode();
         Some(ctx)
     }
 
@@ -238,7 +255,11 @@ impl X86_64 {
 
 /// Capstone names the x87 stack `st(0)`..`st(7)`.
 fn st_register(name: &str) -> Option<Alias> {
-    let i = name.strip_prefix("st(")?.strip_suffix(')')?.parse::<usize>().ok()?;
+    let i = name
+        .strip_prefix("st(")?
+        .strip_suffix(')')?
+        .parse::<usize>()
+        .ok()?;
     let r = *regs::STS.get(i)?;
     Some(Alias {
         name: "st",
@@ -271,9 +292,6 @@ impl Arch for X86_64 {
         Ok(self.lift_decoded(insn))
     }
 }
-
-/// Counts how often each Capstone mnemonic occurs; used by statistics.
-pub type MnemonicCounts = HashMap<String, u64>;
 
 #[cfg(test)]
 mod tests;

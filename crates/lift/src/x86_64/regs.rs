@@ -42,8 +42,8 @@ pub const GPRS: [Reg; 16] = [
 ];
 
 pub const XMMS: [Reg; 16] = [
-    XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7, XMM8, XMM9, XMM10, XMM11, XMM12, XMM13,
-    XMM14, XMM15,
+    XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7, XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14,
+    XMM15,
 ];
 
 /// The x87 stack, top first: `st0` is ST(0) whatever the physical register.

@@ -12,7 +12,9 @@ fn target(c: &mut Ctx) -> Result<Target, Unsupported> {
         Ok(Target::Direct(c.imm(0)? as u64))
     } else {
         let t = c.read_as(0, 64)?;
-        Ok(Target::Indirect(c.tmp(t)))
+        let t = c.tmp(t);
+        c.canonical_check(&t);
+        Ok(Target::Indirect(t))
     }
 }
 
@@ -61,7 +63,10 @@ pub fn call(c: &mut Ctx, _: I) -> Sem {
 }
 
 pub fn ret(c: &mut Ctx, _: I) -> Sem {
-    let to = c.pop(64);
+    let sp = c.tmp(c.get(RSP));
+    let to = c.load(sp, 64);
+    c.canonical_check(&to);
+    let to = c.pop_loaded(to);
     if c.nops() == 1 {
         let extra = c.imm(0)? as u128 & 0xFFFF;
         let sp = c.get(RSP).add_const(extra);

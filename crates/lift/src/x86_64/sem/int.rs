@@ -62,10 +62,15 @@ pub fn cmpxchg(c: &mut Ctx, _: I) -> Sem {
     let res = c.tmp(a.clone().sub(dst.clone()));
     c.flags_sub(&a, &dst, &res, None);
     let equal = c.tmp(a.eq(dst.clone()));
+    // On success the destination takes the source; on failure the accumulator takes the
+    // destination. A register that is not written keeps all 64 bits (no zero-extension).
+    if c.is_mem(0) {
+        // The processor writes memory either way (the old value on failure).
+        c.write(0, Expr::ite(equal.clone(), src, dst.clone()))?;
+    } else {
+        c.write_if(0, equal.clone(), src)?;
+    }
     let old = c.tmp(c.get(RAX));
-    // The destination is always written (with itself on failure); the accumulator only on
-    // failure.
-    c.write(0, Expr::ite(equal.clone(), src, dst.clone()))?;
     let loaded = if w == 32 {
         dst.zext(64)
     } else if w == 64 {
@@ -188,10 +193,16 @@ pub fn inc_dec(c: &mut Ctx, id: I) -> Sem {
     let one = Expr::c(a.width(), 1);
     let (res, of) = if id == I::X86_INS_INC {
         let r = c.tmp(a.clone().add(one.clone()));
-        (r.clone(), r.clone().xor(a.clone()).and(r.xor(one.clone())).msb())
+        (
+            r.clone(),
+            r.clone().xor(a.clone()).and(r.xor(one.clone())).msb(),
+        )
     } else {
         let r = c.tmp(a.clone().sub(one.clone()));
-        (r.clone(), a.clone().xor(one.clone()).and(a.clone().xor(r)).msb())
+        (
+            r.clone(),
+            a.clone().xor(one.clone()).and(a.clone().xor(r)).msb(),
+        )
     };
     // CF is not affected.
     c.set(OF, of);

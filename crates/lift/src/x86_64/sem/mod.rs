@@ -27,12 +27,23 @@ fn movsd(c: &mut Ctx, id: I) -> Sem {
     }
 }
 
-fn cmpsd(c: &mut Ctx, id: I) -> Sem {
-    if string::is_string_form(c) {
-        string::string(c, id)
-    } else {
-        sse_fp::compare(c, id)
+/// `cmpss`/`cmpsd`/`cmpps`/`cmppd` (`0f c2 /r ib` without VEX), whatever id Capstone gave.
+pub(crate) fn is_sse_compare(c: &Ctx) -> bool {
+    c.opcode[..2] == [0x0f, 0xc2] && c.nops() <= 3 && c.bytes.windows(2).any(|w| w == [0x0f, 0xc2])
+}
+
+/// The name of an SSE compare, by its mandatory prefix.
+pub(crate) fn sse_compare_name(c: &Ctx) -> &'static str {
+    match c.mandatory_prefix() {
+        Some(0xF3) => "cmpss",
+        Some(0xF2) => "cmpsd",
+        Some(_) => "cmppd",
+        None => "cmpps",
     }
+}
+
+pub(crate) fn sse_compare(c: &mut Ctx, _: I) -> Sem {
+    sse_fp::compare(c)
 }
 
 /// Every instruction id with semantics, and its function.
@@ -207,7 +218,7 @@ pub(crate) static HANDLERS: &[(I, Handler)] = {
         (X86_INS_LODSQ, string::string),
         (X86_INS_CMPSB, string::string),
         (X86_INS_CMPSW, string::string),
-        (X86_INS_CMPSD, cmpsd),
+        (X86_INS_CMPSD, string::string),
         (X86_INS_CMPSQ, string::string),
         (X86_INS_SCASB, string::string),
         (X86_INS_SCASW, string::string),
@@ -345,9 +356,9 @@ pub(crate) static HANDLERS: &[(I, Handler)] = {
         (X86_INS_SQRTSD, sse_fp::arith),
         (X86_INS_SQRTPS, sse_fp::arith),
         (X86_INS_SQRTPD, sse_fp::arith),
-        (X86_INS_CMPSS, sse_fp::compare),
-        (X86_INS_CMPPS, sse_fp::compare),
-        (X86_INS_CMPPD, sse_fp::compare),
+        (X86_INS_CMPSS, sse_compare),
+        (X86_INS_CMPPS, sse_compare),
+        (X86_INS_CMPPD, sse_compare),
         (X86_INS_UCOMISS, sse_fp::ucomis),
         (X86_INS_UCOMISD, sse_fp::ucomis),
         (X86_INS_COMISS, sse_fp::ucomis),

@@ -8,16 +8,16 @@ use tandem_ir::{Expr, Reg};
 use crate::x86_64::ctx::{Ctx, Sem, Unsupported};
 use crate::x86_64::regs::*;
 
-/// The masked shift count as a `width`-bit value, bound to a temporary.
-fn count(c: &mut Ctx, operand: usize, width: u16) -> Result<Expr, Unsupported> {
-    let mask = if width == 64 { 0x3f } else { 0x1f };
+/// The shift count of operand `operand` (or 1 if absent), masked as x86 masks it for an
+/// operand of `op_width` bits, as an 8-bit value bound to a temporary.
+fn count(c: &mut Ctx, operand: usize, op_width: u16) -> Result<Expr, Unsupported> {
+    let mask = if op_width == 64 { 0x3f } else { 0x1f };
     let raw = if c.nops() > operand {
         c.read_as(operand, 8)?
     } else {
         Expr::c(8, 1)
     };
-    let n = raw.and(Expr::c(8, mask)).zext(width.max(8)).resize(width.max(8));
-    Ok(c.tmp(n))
+    Ok(c.tmp(raw.and(Expr::c(8, mask))))
 }
 
 /// Sets `reg` to `value` unless the count is zero.
@@ -30,7 +30,7 @@ pub fn shift(c: &mut Ctx, id: I) -> Sem {
     let w = c.size(0)?;
     let a = c.read(0)?;
     let a = c.tmp(a);
-    let n8 = count(c, 1, 8)?;
+    let n8 = count(c, 1, w)?;
     let n = c.tmp(n8.clone().zext(w.max(8)).resize(w));
     // For 8-bit operands the count (up to 31) does not fit the operand width; compare on the
     // 8-bit count instead.
@@ -47,7 +47,11 @@ pub fn shift(c: &mut Ctx, id: I) -> Sem {
         ),
         I::X86_INS_SHR => (
             a.clone().lshr(n.clone()),
-            Expr::ite(at_least(w + 1), Expr::bool(false), a.clone().lshr(nm1).bit(0)),
+            Expr::ite(
+                at_least(w + 1),
+                Expr::bool(false),
+                a.clone().lshr(nm1).bit(0),
+            ),
         ),
         I::X86_INS_SAR => (
             a.clone().ashr(n.clone()),
@@ -79,7 +83,7 @@ pub fn rotate(c: &mut Ctx, id: I) -> Sem {
     let w = c.size(0)?;
     let a = c.read(0)?;
     let a = c.tmp(a);
-    let n8 = count(c, 1, 8)?;
+    let n8 = count(c, 1, w)?;
     let zero = c.tmp(n8.clone().is_zero());
     let one = n8.clone().eq(Expr::c(8, 1));
     match id {
@@ -138,7 +142,7 @@ pub fn double_shift(c: &mut Ctx, id: I) -> Sem {
     let dst = c.tmp(dst);
     let src = c.read(1)?;
     let src = c.tmp(src);
-    let n8 = count(c, 2, 8)?;
+    let n8 = count(c, 2, w)?;
     let zero = c.tmp(n8.clone().is_zero());
     let one = n8.clone().eq(Expr::c(8, 1));
     let n = n8.clone().zext(2 * w);

@@ -192,7 +192,9 @@ pub fn widening(c: &mut Ctx, id: I) -> Sem {
     let a = xmm(c, 0)?;
     let b = src(c, 1, 128, true)?;
     let r = match id {
-        I::X86_INS_PMULUDQ => map2(&a, &b, 64, |x, y| x.low(32).zext(64).mul(y.low(32).zext(64))),
+        I::X86_INS_PMULUDQ => map2(&a, &b, 64, |x, y| {
+            x.low(32).zext(64).mul(y.low(32).zext(64))
+        }),
         I::X86_INS_PMADDWD => map2(&a, &b, 32, |x, y| {
             let p = |k: u16| {
                 x.clone()

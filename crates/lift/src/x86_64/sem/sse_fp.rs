@@ -100,15 +100,19 @@ fn predicate(p: u8, fmt: FloatFormat, a: Expr, b: Expr) -> Option<Expr> {
     }
 }
 
-/// cmpss, cmpsd, cmpps, cmppd (and their predicate-named aliases).
-pub fn compare(c: &mut Ctx, id: I) -> Sem {
-    let (shape, fmt) = shape_of(id).ok_or(Unsupported)?;
-    let w = fmt.width();
-    let p = if c.nops() == 3 {
-        (c.imm(2)? & 0xFF) as u8
-    } else {
-        c.sse_cc.ok_or(Unsupported)?
+/// cmpss, cmpsd, cmpps, cmppd (and their predicate-named aliases): the format comes from the
+/// mandatory prefix (f3: ss, f2: sd, 66: pd, none: ps), the predicate from the trailing
+/// immediate byte.
+pub fn compare(c: &mut Ctx) -> Sem {
+    let (shape, fmt) = match c.mandatory_prefix() {
+        Some(0xF3) => (Shape::Scalar, FloatFormat::F32),
+        Some(0xF2) => (Shape::Scalar, FloatFormat::F64),
+        Some(_) => (Shape::Packed, FloatFormat::F64),
+        None => (Shape::Packed, FloatFormat::F32),
     };
+    let w = fmt.width();
+    let len = (c.next - c.addr) as usize;
+    let p = *c.bytes.get(len.wrapping_sub(1)).ok_or(Unsupported)?;
     if p >= 8 {
         return Err(Unsupported);
     }
@@ -216,9 +220,7 @@ pub fn convert_packed(c: &mut Ctx, id: I) -> Sem {
     let r = match id {
         X86_INS_CVTDQ2PD => {
             let s = src(c, 1, 64, false)?;
-            map1(&s.zext(128), 64, |x| {
-                Expr::unary(UnOp::IntToFloat(F64), x.low(32))
-            })
+            map1(&s, 32, |x| Expr::unary(UnOp::IntToFloat(F64), x))
         }
         X86_INS_CVTDQ2PS => {
             let s = src(c, 1, 128, true)?;
@@ -235,8 +237,8 @@ pub fn convert_packed(c: &mut Ctx, id: I) -> Sem {
         }
         X86_INS_CVTPS2PD => {
             let s = src(c, 1, 64, false)?;
-            map1(&s.zext(128), 64, |x| {
-                Expr::unary(UnOp::FConvert { from: F32, to: F64 }, x.low(32))
+            map1(&s, 32, |x| {
+                Expr::unary(UnOp::FConvert { from: F32, to: F64 }, x)
             })
         }
         X86_INS_CVTPD2PS => {

@@ -113,7 +113,7 @@ pub fn string(c: &mut Ctx, id: I) -> Sem {
         let mut done = count.is_zero();
         if matches!(kind, Kind::Cmps | Kind::Scas) {
             let zf = c.get(ZF);
-            done = done.or(if c.rep == Rep::Rep { zf.not() } else { zf });
+            done = done.or(if c.rep == Rep::Repe { zf.not() } else { zf });
         }
         c.exit_if(done);
         c.flow = Flow::Jump(Target::Direct(c.addr));

@@ -36,10 +36,7 @@ fn set_tag(c: &mut Ctx, phys: &Expr, valid: bool) {
 /// Sets condition code C1 (bit 1 of `fpu_c`).
 fn set_c1(c: &mut Ctx, v: Expr) {
     let cc = Expr::Reg(FPU_C);
-    let merged = Expr::concat(
-        cc.clone().extract(2, 2),
-        Expr::concat(v, cc.extract(0, 1)),
-    );
+    let merged = Expr::concat(cc.clone().extract(2, 2), Expr::concat(v, cc.extract(0, 1)));
     c.set(FPU_C, merged);
 }
 
@@ -54,7 +51,9 @@ fn read_st(c: &mut Ctx, i: usize) -> Expr {
     c.tmp(Expr::ite(valid, Expr::Reg(STS[i]), Expr::c(80, INDEFINITE)))
 }
 
-fn push(c: &mut Ctx, value: Expr) {
+/// Pushes `value`; `source_valid` is false when the value came from an empty register (a
+/// stack underflow, which takes precedence over an overflow in C1).
+fn push(c: &mut Ctx, value: Expr, source_valid: Expr) {
     let top = c.tmp(Expr::Reg(FPU_TOP).sub(Expr::c(3, 1)));
     let overflow = c.tmp(tag(&top));
     let v = Expr::ite(overflow.clone(), Expr::c(80, INDEFINITE), value);
@@ -65,7 +64,7 @@ fn push(c: &mut Ctx, value: Expr) {
     c.set(ST0, v);
     c.set(FPU_TOP, top.clone());
     set_tag(c, &top, true);
-    set_c1(c, overflow);
+    set_c1(c, overflow.and(source_valid));
 }
 
 fn pop(c: &mut Ctx) {
@@ -93,11 +92,12 @@ pub fn load_const(c: &mut Ctx, id: I) -> Sem {
         I::X86_INS_FLD1 => ONE,
         _ => return Err(Unsupported),
     };
-    push(c, Expr::c(80, v));
+    push(c, Expr::c(80, v), Expr::bool(true));
     Ok(())
 }
 
 pub fn fld(c: &mut Ctx, _: I) -> Sem {
+    let mut source_valid = Expr::bool(true);
     let v = if c.is_mem(0) {
         let w = c.size(0)?;
         let raw = c.read(0)?;
@@ -121,10 +121,11 @@ pub fn fld(c: &mut Ctx, _: I) -> Sem {
         }
     } else {
         let i = st_index(c, 0)?;
+        source_valid = c.tmp(tag(&phys(i as u128)));
         read_st(c, i)
     };
     let v = c.tmp(v);
-    push(c, v);
+    push(c, v, source_valid);
     Ok(())
 }
 
@@ -150,7 +151,11 @@ pub fn fst(c: &mut Ctx, id: I) -> Sem {
 }
 
 pub fn fxch(c: &mut Ctx, _: I) -> Sem {
-    let i = if c.nops() == 0 { 1 } else { st_index(c, 0)? };
+    // Capstone may list st(0) explicitly; the other register is the one exchanged.
+    let i = (0..c.nops())
+        .filter_map(|k| st_index(c, k).ok())
+        .find(|&k| k != 0)
+        .unwrap_or(1);
     let a = read_st(c, 0);
     let b = read_st(c, i);
     c.set(ST0, b);
