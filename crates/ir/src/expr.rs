@@ -220,6 +220,27 @@ impl Expr {
         }
     }
 
+    /// Calls `f` on every temporary the expression reads.
+    pub fn for_each_temp(&self, f: &mut impl FnMut(Temp)) {
+        match self {
+            Expr::Const { .. } | Expr::Reg(_) => {}
+            Expr::Temp(t) => f(*t),
+            Expr::Unary(_, a)
+            | Expr::Extract { arg: a, .. }
+            | Expr::ZeroExt { arg: a, .. }
+            | Expr::SignExt { arg: a, .. } => a.for_each_temp(f),
+            Expr::Binary(_, a, b) | Expr::Concat(a, b) => {
+                a.for_each_temp(f);
+                b.for_each_temp(f);
+            }
+            Expr::Ite(c, a, b) => {
+                c.for_each_temp(f);
+                a.for_each_temp(f);
+                b.for_each_temp(f);
+            }
+        }
+    }
+
     pub fn as_const(&self) -> Option<u128> {
         match self {
             Expr::Const { value, .. } => Some(*value),
@@ -242,8 +263,35 @@ impl Expr {
 
     pub fn binary(op: BinOp, a: Expr, b: Expr) -> Expr {
         let folded = a.as_const().is_some() && b.as_const().is_some();
+        if !folded && let Some(e) = Expr::identity(op, &a, &b) {
+            return e;
+        }
         let e = Expr::Binary(op, Box::new(a), Box::new(b));
         if folded { e.fold() } else { e }
+    }
+
+    /// Algebraic identities that hold for every value (expressions are pure, so two equal
+    /// expressions have equal values).
+    fn identity(op: BinOp, a: &Expr, b: &Expr) -> Option<Expr> {
+        let w = a.width();
+        let (ca, cb) = (a.as_const(), b.as_const());
+        let ones = mask(w);
+        let same = a == b;
+        Some(match op {
+            BinOp::Xor | BinOp::Sub if same => Expr::zero(w),
+            BinOp::And | BinOp::Or if same => a.clone(),
+            BinOp::Eq | BinOp::Ule | BinOp::Sle if same => Expr::bool(true),
+            BinOp::Ne | BinOp::Ult | BinOp::Slt if same => Expr::bool(false),
+            BinOp::Add | BinOp::Or | BinOp::Xor if cb == Some(0) => a.clone(),
+            BinOp::Add | BinOp::Or | BinOp::Xor if ca == Some(0) => b.clone(),
+            BinOp::Sub | BinOp::Shl | BinOp::LShr | BinOp::AShr if cb == Some(0) => a.clone(),
+            BinOp::And if cb == Some(0) || ca == Some(0) => Expr::zero(w),
+            BinOp::And if cb == Some(ones) => a.clone(),
+            BinOp::And if ca == Some(ones) => b.clone(),
+            BinOp::Mul if cb == Some(1) => a.clone(),
+            BinOp::Mul if ca == Some(1) => b.clone(),
+            _ => return None,
+        })
     }
 
     pub fn ite(cond: Expr, then: Expr, otherwise: Expr) -> Expr {

@@ -120,6 +120,15 @@ impl Display for ExprDisplay<'_> {
                     } => write!(f, "ftoi{width}.{}.{}({a})", from.suffix(), rounding(*r)),
                 }
             }
+            Expr::Binary(op @ (BinOp::Add | BinOp::Sub), a, b)
+                if b.as_const().is_some_and(|v| v >> (b.width() - 1) == 1 && b.width() > 1) =>
+            {
+                // `x + 0xff..f8` reads better as `x - 0x8`.
+                let v = b.as_const().unwrap_or(0);
+                let neg = v.wrapping_neg() & crate::expr::mask(b.width());
+                let sym = if *op == BinOp::Add { "-" } else { "+" };
+                write!(f, "({} {sym} {neg:#x}:{})", sub(a), b.width())
+            }
             Expr::Binary(op, a, b) => match infix(*op) {
                 Some(sym) => write!(f, "({} {sym} {})", sub(a), sub(b)),
                 None => write!(f, "{}({}, {})", call_name(*op), sub(a), sub(b)),

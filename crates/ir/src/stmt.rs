@@ -120,6 +120,42 @@ impl Insn {
         self.addr.wrapping_add(u64::from(self.len))
     }
 
+    /// Removes assignments to temporaries that nothing reads. Loads stay (they can fault).
+    pub fn prune_dead_temps(&mut self) {
+        let mut used: Vec<bool> = Vec::new();
+        let mut note = |e: &Expr| {
+            e.for_each_temp(&mut |t| {
+                let i = t.id as usize;
+                if used.len() <= i {
+                    used.resize(i + 1, false);
+                }
+                used[i] = true;
+            })
+        };
+        for s in &self.stmts {
+            match s {
+                Stmt::SetReg { value, .. } | Stmt::SetTemp { value, .. } => note(value),
+                Stmt::Load { addr, .. } => note(addr),
+                Stmt::Store { addr, value } => {
+                    note(addr);
+                    note(value);
+                }
+                Stmt::Havoc { cond, .. } | Stmt::Exit { cond, .. } => note(cond),
+                Stmt::Unsupported { .. } => {}
+            }
+        }
+        match &self.flow {
+            Flow::Jump(Target::Indirect(e)) | Flow::Call(Target::Indirect(e)) | Flow::Return(e) => {
+                note(e)
+            }
+            Flow::Branch { cond, .. } => note(cond),
+            _ => {}
+        }
+        let live = |id: u32| used.get(id as usize).copied().unwrap_or(false);
+        self.stmts
+            .retain(|s| !matches!(s, Stmt::SetTemp { temp, .. } if !live(temp.id)));
+    }
+
     /// The mnemonic of the first unsupported statement, if any.
     pub fn unsupported(&self) -> Option<&str> {
         self.stmts.iter().find_map(|s| match s {

@@ -68,6 +68,8 @@ pub(crate) struct Ctx {
     /// computes addresses before any register is written back, so a later write to a base
     /// register must not move the operand.
     addrs: Vec<Option<Expr>>,
+    /// Expressions over registers already bound to temporaries since the last register write.
+    bound: Vec<(Expr, Temp)>,
 }
 
 impl Ctx {
@@ -84,6 +86,7 @@ impl Ctx {
             flow: Flow::Next,
             temps: 0,
             addrs: Vec::new(),
+            bound: Vec::new(),
         }
     }
 
@@ -103,12 +106,18 @@ impl Ctx {
     }
 
     /// Binds `e` to a temporary (unless it is a constant or a temporary already), so that it
-    /// keeps its value when registers change and is computed once.
+    /// keeps its value when registers change and is computed once. The same expression bound
+    /// again before any register changes gets the same temporary, so `xor eax, eax` sees one
+    /// value twice and folds to zero.
     pub fn tmp(&mut self, e: Expr) -> Expr {
         match e {
             Expr::Const { .. } | Expr::Temp(_) => e,
             _ => {
+                if let Some((_, t)) = self.bound.iter().find(|(b, _)| *b == e) {
+                    return Expr::Temp(*t);
+                }
                 let t = self.fresh(e.width());
+                self.bound.push((e.clone(), t));
                 self.emit(Stmt::SetTemp { temp: t, value: e });
                 Expr::Temp(t)
             }
@@ -131,6 +140,8 @@ impl Ctx {
 
     pub fn set(&mut self, reg: Reg, value: Expr) {
         debug_assert_eq!(reg.width, value.width(), "width of {reg:?}");
+        // Expressions bound so far may read the register: they no longer name its value.
+        self.bound.clear();
         self.emit(Stmt::SetReg { reg, value });
     }
 
@@ -139,6 +150,7 @@ impl Ctx {
     }
 
     pub fn havoc(&mut self, reg: Reg) {
+        self.bound.clear();
         self.emit(Stmt::Havoc {
             reg,
             cond: Expr::bool(true),
@@ -147,6 +159,7 @@ impl Ctx {
 
     pub fn havoc_if(&mut self, reg: Reg, cond: Expr) {
         if cond.as_const() != Some(0) {
+            self.bound.clear();
             self.emit(Stmt::Havoc { reg, cond });
         }
     }

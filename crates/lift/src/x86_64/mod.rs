@@ -107,6 +107,20 @@ impl X86_64 {
         }
     }
 
+    /// Decodes (with operand detail, as lifting does) without lifting, and counts the
+    /// instructions: the decoder's share of the lifting cost.
+    pub fn decode_count(&self, bytes: &[u8], addr: u64) -> usize {
+        let mut n = 0;
+        if let Ok(mut iter) = self.cs.disasm_iter(bytes, addr) {
+            while let Some(insn) = iter.next() {
+                if self.cs.insn_detail(&insn).is_ok() {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
     /// Capstone's names of the instructions the lifter has semantics for (some forms of a
     /// supported instruction may still be unsupported).
     pub fn supported_names(&self) -> Vec<String> {
@@ -164,13 +178,17 @@ impl X86_64 {
             return unsupported(asm);
         };
         match handler(&mut ctx, id) {
-            Ok(()) => ir::Insn {
-                addr,
-                len,
-                asm,
-                stmts: ctx.stmts,
-                flow: ctx.flow,
-            },
+            Ok(()) => {
+                let mut insn = ir::Insn {
+                    addr,
+                    len,
+                    asm,
+                    stmts: ctx.stmts,
+                    flow: ctx.flow,
+                };
+                insn.prune_dead_temps();
+                insn
+            }
             Err(ctx::Unsupported) => unsupported(asm),
         }
     }
