@@ -121,7 +121,8 @@ impl Display for ExprDisplay<'_> {
                 }
             }
             Expr::Binary(op @ (BinOp::Add | BinOp::Sub), a, b)
-                if b.as_const().is_some_and(|v| v >> (b.width() - 1) == 1 && b.width() > 1) =>
+                if b.as_const()
+                    .is_some_and(|v| v >> (b.width() - 1) == 1 && b.width() > 1) =>
             {
                 // `x + 0xff..f8` reads better as `x - 0x8`.
                 let v = b.as_const().unwrap_or(0);

@@ -7,23 +7,14 @@ use std::fmt::Write as _;
 
 use tandem_ir::interp::{self, Outcome, PagedMemory, State};
 use tandem_ir::{Flow, Insn, Trap};
-use tandem_lift::x86_64::regs;
-use tandem_lift::{Arch, X86_64};
+use tandem_lift::X86_64;
 
-use crate::asm::{AsmError, assemble_x86_64};
+use crate::asm::AsmError;
 use crate::forms::{self, Form};
-use crate::machine::{Stop, WINDOWS};
-use crate::native::{CODE_ADDR, NativeCpu, NativeError, StepMode};
+use crate::machine::{Instance, Stop, WINDOWS};
+use crate::native::{NativeError, StepMode};
 use crate::rng::Rng;
-use crate::x86::{Instance, from_cpu, instantiate, random_case, to_cpu};
-
-/// Instructions the oracle cannot run: `syscall` would be serviced by the kernel. Its IR (the
-/// return address in `rcx`, the flags in `r11`, then the environment) is checked by the
-/// lifter's unit tests.
-const NOT_RUNNABLE: &[&str] = &["syscall"];
-
-/// The x86-64 forms, compiled in.
-pub const X86_64_FORMS: &str = include_str!("../forms/x86_64.forms");
+use crate::x86::{NativeX86, X86Isa};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -114,9 +105,51 @@ fn expected_stop(outcome: &Outcome) -> Option<Stop> {
     })
 }
 
-/// Runs the x86-64 oracle.
+/// One architecture's side of the oracle: its forms, lifter, assembler and random states.
+pub trait Isa {
+    fn desc(&self) -> &'static tandem_ir::MachineDesc;
+    /// The forms file.
+    fn forms(&self) -> &'static str;
+    fn instantiate(&self, form_index: usize, form: &Form, rng: &mut Rng) -> Instance;
+    fn assemble(&self, lines: &[String]) -> Result<Vec<Vec<u8>>, AsmError>;
+    fn lift(&self, code: &[u8], addr: u64) -> Result<Insn, tandem_lift::LiftError>;
+    /// The name the lifter dispatches the instruction by.
+    fn insn_name(&self, code: &[u8], addr: u64) -> Option<String>;
+    /// Every instruction name the lifter has semantics for.
+    fn supported_names(&self) -> Vec<String>;
+    /// Supported instructions a machine cannot run in isolation (checked elsewhere).
+    fn not_runnable(&self) -> &'static [&'static str];
+    /// A random state and window contents with the instance's memory operands aimed inside
+    /// the windows.
+    fn random_case(&self, rng: &mut Rng, inst: &Instance) -> (State, Vec<Vec<u8>>);
+}
+
+/// A real execution of one instruction: the CPU itself, or (for other architectures) an
+/// emulator.
+pub trait Machine {
+    /// Runs the instruction of `len` bytes at the start of the code window (`memory[0]`)
+    /// from `state`, and returns the registers, the windows and how it stopped.
+    fn execute(
+        &mut self,
+        len: usize,
+        state: &State,
+        memory: &[Vec<u8>],
+        mode: StepMode,
+    ) -> Result<(State, Vec<Vec<u8>>, Stop), HarnessError>;
+}
+
+/// Runs the x86-64 oracle on this CPU.
 pub fn run_x86_64(cfg: &Config) -> Result<Report, HarnessError> {
-    let forms: Vec<Form> = forms::parse(X86_64_FORMS)
+    let isa = X86Isa {
+        lifter: X86_64::new()?,
+    };
+    let mut machine = NativeX86::spawn()?;
+    run(&isa, &mut machine, cfg)
+}
+
+/// Runs every form of `isa` on `machine` and on the interpreter.
+pub fn run(isa: &dyn Isa, machine: &mut dyn Machine, cfg: &Config) -> Result<Report, HarnessError> {
+    let forms: Vec<Form> = forms::parse(isa.forms())
         .into_iter()
         .filter(|f| {
             cfg.filter
@@ -128,22 +161,20 @@ pub fn run_x86_64(cfg: &Config) -> Result<Report, HarnessError> {
     let mut instances: Vec<Instance> = Vec::new();
     for (i, f) in forms.iter().enumerate() {
         for _ in 0..cfg.instances_per_form {
-            instances.push(instantiate(i, f, &mut rng));
+            instances.push(isa.instantiate(i, f, &mut rng));
         }
     }
     let texts: Vec<String> = instances.iter().map(|i| i.text.clone()).collect();
-    let codes = assemble_x86_64(&texts)?;
-    let lifter = X86_64::new()?;
-    let desc = lifter.desc();
-    let mut cpu = NativeCpu::spawn()?;
-    let baseline = cpu.baseline();
+    let codes = isa.assemble(&texts)?;
+    let desc = isa.desc();
+    let code_addr = WINDOWS[0].base;
     let mut report = Report::default();
     let mut seen_names = BTreeSet::new();
     for (inst, code) in instances.iter().zip(&codes) {
         let form = &forms[inst.form];
-        let insn = lifter.lift(code, CODE_ADDR)?;
-        let name = lifter
-            .insn_name(code, CODE_ADDR)
+        let insn = isa.lift(code, code_addr)?;
+        let name = isa
+            .insn_name(code, code_addr)
             .unwrap_or_else(|| "?".to_string());
         seen_names.insert(name.clone());
         if insn.unsupported().is_some() || tandem_ir::verify(&insn, desc).is_err() {
@@ -156,23 +187,15 @@ pub fn run_x86_64(cfg: &Config) -> Result<Report, HarnessError> {
         let stats = report.per_mnemonic.entry(name).or_default();
         stats.forms.insert(inst.form);
         for _ in 0..cfg.states_per_instance {
-            let (state, mut memory) = random_case(&mut rng, inst);
+            let (state, mut memory) = isa.random_case(&mut rng, inst);
             place_code(&mut memory[0], code);
             let mode = if insn.flow == Flow::Next {
                 StepMode::ToBreakpoint
             } else {
                 StepMode::Single
             };
-            let (cpu_after, cpu_mem, stop) =
-                cpu.step(code.len(), &to_cpu(&state, &baseline), &memory, mode)?;
-            let diff = compare(
-                &insn,
-                &state,
-                &memory,
-                &from_cpu(&cpu_after),
-                &cpu_mem,
-                stop,
-            );
+            let (after, machine_mem, stop) = machine.execute(code.len(), &state, &memory, mode)?;
+            let diff = compare(desc, &insn, &state, &memory, &after, &machine_mem, stop);
             stats.states += 1;
             report.states += 1;
             if let Some(d) = diff {
@@ -190,8 +213,8 @@ pub fn run_x86_64(cfg: &Config) -> Result<Report, HarnessError> {
         }
     }
     if cfg.filter.is_none() {
-        for name in lifter.supported_names() {
-            if !seen_names.contains(&name) && !NOT_RUNNABLE.contains(&name.as_str()) {
+        for name in isa.supported_names() {
+            if !seen_names.contains(&name) && !isa.not_runnable().contains(&name.as_str()) {
                 report.untested.push(name);
             }
         }
@@ -209,6 +232,7 @@ fn place_code(window: &mut [u8], code: &[u8]) {
 /// Runs `insn` in the interpreter on the same input and describes every difference from what
 /// the CPU did; `None` when they agree.
 fn compare(
+    desc: &tandem_ir::MachineDesc,
     insn: &Insn,
     input: &State,
     memory: &[Vec<u8>],
@@ -216,9 +240,8 @@ fn compare(
     cpu_mem: &[Vec<u8>],
     stop: Stop,
 ) -> Option<String> {
-    let desc = &regs::DESC;
     let mut st = input.clone();
-    st.set(regs::RIP, u128::from(CODE_ADDR));
+    st.set(desc.pc, u128::from(WINDOWS[0].base));
     let mut mem = PagedMemory::new();
     for (w, bytes) in WINDOWS.iter().zip(memory) {
         mem.map(w.base, w.size as u64, true, bytes);
@@ -240,7 +263,7 @@ fn compare(
         }
     }
     if faulted || !out.is_empty() {
-        return Some(describe_input(input, &out));
+        return Some(describe_input(desc, input, &out));
     }
     for reg in desc.all_regs() {
         if effects.havocked.contains(&reg) {
@@ -272,12 +295,11 @@ fn compare(
     if out.is_empty() {
         None
     } else {
-        Some(describe_input(input, &out))
+        Some(describe_input(desc, input, &out))
     }
 }
 
-fn describe_input(input: &State, diff: &str) -> String {
-    let desc = &regs::DESC;
+fn describe_input(desc: &tandem_ir::MachineDesc, input: &State, diff: &str) -> String {
     let mut s = String::from(diff);
     s.push_str("input:");
     for reg in desc.all_regs() {

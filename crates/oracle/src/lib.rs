@@ -24,4 +24,4 @@ pub mod native;
 pub mod rng;
 pub mod x86;
 
-pub use harness::{Config, Report, run_x86_64};
+pub use harness::{Config, Isa, Machine, Report, run, run_x86_64};

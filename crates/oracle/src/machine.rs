@@ -43,6 +43,39 @@ pub fn window(name: &str) -> &'static Window {
         .unwrap_or(&WINDOWS[2])
 }
 
+/// A memory operand as generated, so a state can aim it at a window.
+#[derive(Clone, Debug)]
+pub struct MemSpec {
+    pub base: Option<tandem_ir::Reg>,
+    pub index: Option<tandem_ir::Reg>,
+    pub scale: u64,
+    pub disp: i64,
+    pub segment: Option<tandem_ir::Reg>,
+    /// Program-counter relative: inside the window after the code page by construction.
+    pub rip: bool,
+    /// Access size in bytes.
+    pub size: u64,
+}
+
+/// One concrete instruction generated from a form.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub form: usize,
+    pub text: String,
+    pub mems: Vec<MemSpec>,
+    pub presets: Vec<(tandem_ir::Reg, Preset)>,
+}
+
+/// A register value a form asks for in every state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// A pointer into the middle of the data window.
+    Data,
+    /// 0..=6.
+    Small,
+    Zero,
+}
+
 /// How one execution ended, as the machine reports it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Stop {

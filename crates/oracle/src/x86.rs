@@ -1,13 +1,16 @@
 //! x86-64 specifics of the oracle: filling placeholders, random machine states that steer
 //! memory operands into the windows, and conversion between the IR's registers and ptrace's.
 
-use tandem_ir::Reg;
 use tandem_ir::interp::State;
+use tandem_ir::{Insn, Reg};
 use tandem_lift::x86_64::regs::{self, *};
+use tandem_lift::{Arch, LiftError, X86_64};
 
+use crate::asm::{AsmError, assemble_x86_64};
 use crate::forms::{Form, Piece, pieces};
-use crate::machine::{WINDOWS, window};
-use crate::native::{CODE_ADDR, CpuRegs};
+use crate::harness::{HarnessError, Isa, Machine};
+use crate::machine::{Instance, MemSpec, Preset, Stop, WINDOWS, window};
+use crate::native::{CODE_ADDR, CpuRegs, NativeCpu, NativeError, StepMode};
 use crate::rng::Rng;
 
 const R8_NAMES: &[&str] = &[
@@ -29,33 +32,88 @@ const R64_NAMES: &[&str] = &[
     "r14", "r15",
 ];
 
-/// A memory operand as generated, so a state can aim it at a window.
-#[derive(Clone, Debug)]
-pub struct MemSpec {
-    pub base: Option<Reg>,
-    pub index: Option<Reg>,
-    pub scale: u64,
-    pub disp: i64,
-    pub segment: Option<Reg>,
-    /// `[rip + disp]`: already inside the rip window by construction.
-    pub rip: bool,
-    pub size: u64,
+/// The x86-64 side of the oracle.
+#[derive(Debug)]
+pub struct X86Isa {
+    pub lifter: X86_64,
 }
 
-/// One concrete instruction generated from a form.
-#[derive(Clone, Debug)]
-pub struct Instance {
-    pub form: usize,
-    pub text: String,
-    pub mems: Vec<MemSpec>,
-    pub presets: Vec<(Reg, Preset)>,
+/// Instructions the oracle cannot run: `syscall` would be serviced by the kernel. Its IR (the
+/// return address in `rcx`, the flags in `r11`, then the environment) is checked by the
+/// lifter's unit tests.
+const NOT_RUNNABLE: &[&str] = &["syscall"];
+
+impl Isa for X86Isa {
+    fn desc(&self) -> &'static tandem_ir::MachineDesc {
+        &regs::DESC
+    }
+
+    fn forms(&self) -> &'static str {
+        include_str!("../forms/x86_64.forms")
+    }
+
+    fn instantiate(&self, form_index: usize, form: &Form, rng: &mut Rng) -> Instance {
+        instantiate(form_index, form, rng)
+    }
+
+    fn assemble(&self, lines: &[String]) -> Result<Vec<Vec<u8>>, AsmError> {
+        assemble_x86_64(lines)
+    }
+
+    fn lift(&self, code: &[u8], addr: u64) -> Result<Insn, LiftError> {
+        Arch::lift(&self.lifter, code, addr)
+    }
+
+    fn insn_name(&self, code: &[u8], addr: u64) -> Option<String> {
+        self.lifter.insn_name(code, addr)
+    }
+
+    fn supported_names(&self) -> Vec<String> {
+        self.lifter.supported_names()
+    }
+
+    fn not_runnable(&self) -> &'static [&'static str] {
+        NOT_RUNNABLE
+    }
+
+    fn random_case(&self, rng: &mut Rng, inst: &Instance) -> (State, Vec<Vec<u8>>) {
+        random_case(rng, inst)
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Preset {
-    Data,
-    Small,
-    Zero,
+/// This CPU, through ptrace, seen through the IR's x86-64 registers.
+pub struct NativeX86 {
+    cpu: NativeCpu,
+    baseline: CpuRegs,
+}
+
+impl std::fmt::Debug for NativeX86 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NativeX86({:?})", self.cpu)
+    }
+}
+
+impl NativeX86 {
+    pub fn spawn() -> Result<NativeX86, NativeError> {
+        let cpu = NativeCpu::spawn()?;
+        let baseline = cpu.baseline();
+        Ok(NativeX86 { cpu, baseline })
+    }
+}
+
+impl Machine for NativeX86 {
+    fn execute(
+        &mut self,
+        len: usize,
+        state: &State,
+        memory: &[Vec<u8>],
+        mode: StepMode,
+    ) -> Result<(State, Vec<Vec<u8>>, Stop), HarnessError> {
+        let (after, mem, stop) =
+            self.cpu
+                .step(len, &to_cpu(state, &self.baseline), memory, mode)?;
+        Ok((from_cpu(&after), mem, stop))
+    }
 }
 
 fn mem_size_keyword(bits: u64) -> &'static str {
@@ -147,7 +205,7 @@ fn memory(rng: &mut Rng, bits: u64) -> (String, MemSpec) {
 }
 
 /// Fills a form's placeholders.
-pub fn instantiate(form_index: usize, form: &Form, rng: &mut Rng) -> Instance {
+fn instantiate(form_index: usize, form: &Form, rng: &mut Rng) -> Instance {
     let mut text = String::new();
     let mut mems = Vec::new();
     for piece in pieces(&form.template) {
@@ -323,7 +381,7 @@ fn random_f80(rng: &mut Rng) -> u128 {
 
 /// A random state and window contents for `inst`, with its memory operands aimed inside the
 /// windows.
-pub fn random_case(rng: &mut Rng, inst: &Instance) -> (State, Vec<Vec<u8>>) {
+fn random_case(rng: &mut Rng, inst: &Instance) -> (State, Vec<Vec<u8>>) {
     let mut st = State::new(&regs::DESC);
     for r in GPRS {
         st.set(r, u128::from(rng.interesting()));
@@ -419,7 +477,7 @@ fn aim(rng: &mut Rng, st: &mut State, m: &MemSpec) {
 }
 
 /// Our state as ptrace registers, starting from the child's own as a template.
-pub fn to_cpu(st: &State, base: &CpuRegs) -> CpuRegs {
+fn to_cpu(st: &State, base: &CpuRegs) -> CpuRegs {
     let mut c = base.clone();
     let g = |r: Reg| st.get(r) as u64;
     let gpr = &mut c.gpr;
@@ -474,7 +532,7 @@ pub fn to_cpu(st: &State, base: &CpuRegs) -> CpuRegs {
 }
 
 /// ptrace registers as our state.
-pub fn from_cpu(c: &CpuRegs) -> State {
+fn from_cpu(c: &CpuRegs) -> State {
     let mut st = State::new(&regs::DESC);
     let gpr = &c.gpr;
     for (r, v) in [

@@ -34,9 +34,16 @@ fn x86_64_lifter_agrees_with_the_cpu() {
         "supported instructions without forms: {:?}",
         report.untested
     );
-    assert_eq!(report.mismatches, 0, "the interpreter disagrees with the CPU");
+    assert_eq!(
+        report.mismatches, 0,
+        "the interpreter disagrees with the CPU"
+    );
     // Every form ran on at least 200 states.
     for (m, s) in &report.per_mnemonic {
-        assert!(s.states >= 200 * s.forms.len() as u64, "{m}: only {} states", s.states);
+        assert!(
+            s.states >= 200 * s.forms.len() as u64,
+            "{m}: only {} states",
+            s.states
+        );
     }
 }
