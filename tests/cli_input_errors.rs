@@ -10,7 +10,10 @@ fn expect_input_error(path: &str, needle: &str) {
     assert_eq!(err.lines().count(), 1, "{path}: not one line: {err}");
     assert!(err.starts_with("tandem: "), "{err}");
     assert!(err.contains(path), "{path} not named: {err}");
-    assert!(err.contains(needle), "{path}: expected `{needle}` in: {err}");
+    assert!(
+        err.contains(needle),
+        "{path}: expected `{needle}` in: {err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -55,7 +58,10 @@ fn foreign_architecture_is_rejected() {
     data[19] = 0;
     let p = dir.join("aarch64");
     std::fs::write(&p, &data).expect("write");
-    expect_input_error(p.to_str().unwrap_or_default(), "unsupported architecture aarch64");
+    expect_input_error(
+        p.to_str().unwrap_or_default(),
+        "unsupported architecture aarch64",
+    );
     // e_machine = 0x1234: no architecture tandem knows.
     data[18] = 0x34;
     data[19] = 0x12;

@@ -12,7 +12,12 @@ fn stats_end_with_the_lifted_line() {
     let (n, m) = last
         .strip_prefix("lifted ")
         .and_then(|r| r.split_once(" of "))
-        .map(|(n, rest)| (n.to_string(), rest.split(' ').next().unwrap_or("").to_string()))
+        .map(|(n, rest)| {
+            (
+                n.to_string(),
+                rest.split(' ').next().unwrap_or("").to_string(),
+            )
+        })
         .unwrap_or_default();
     assert!(last.ends_with("(100.00%)"), "{last}");
     assert_eq!(n, m);
@@ -30,7 +35,11 @@ fn stats_list_unsupported_mnemonics_before_the_total() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.last().copied(), Some("lifted 1 of 4 instructions (25.00%)"), "{out}");
+    assert_eq!(
+        lines.last().copied(),
+        Some("lifted 1 of 4 instructions (25.00%)"),
+        "{out}"
+    );
     assert!(lines.iter().any(|l| l.trim() == "2  cpuid"), "{out}");
     assert!(lines.iter().any(|l| l.trim() == "1  faddp"), "{out}");
 }
@@ -71,5 +80,8 @@ fn unknown_function_is_an_input_error() {
     assert_eq!(o.status.code(), Some(4));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("examples/hello/hello: unknown symbol `no_such_function`"), "{err}");
+    assert!(
+        err.contains("examples/hello/hello: unknown symbol `no_such_function`"),
+        "{err}"
+    );
 }
