@@ -15,21 +15,15 @@ enum Shape {
     Packed,
 }
 
-fn shape_of(id: I) -> Option<(Shape, FloatFormat)> {
-    let name = format!("{id:?}");
-    let fmt = if name.ends_with("SS") || name.ends_with("PS") {
-        FloatFormat::F32
-    } else if name.ends_with("SD") || name.ends_with("PD") {
-        FloatFormat::F64
-    } else {
-        return None;
-    };
-    let shape = if name.ends_with("SS") || name.ends_with("SD") {
-        Shape::Scalar
-    } else {
-        Shape::Packed
-    };
-    Some((shape, fmt))
+/// Scalar or packed, single or double: the mandatory prefix says (f3: ss, f2: sd, 66: pd,
+/// none: ps), for every SSE floating-point operation alike.
+fn shape_of(c: &Ctx) -> (Shape, FloatFormat) {
+    match c.mandatory_prefix() {
+        Some(0xF3) => (Shape::Scalar, FloatFormat::F32),
+        Some(0xF2) => (Shape::Scalar, FloatFormat::F64),
+        Some(_) => (Shape::Packed, FloatFormat::F64),
+        None => (Shape::Packed, FloatFormat::F32),
+    }
 }
 
 /// `a op b` for one lane, with x86's min/max rule: if the operands are unordered or equal the
@@ -63,7 +57,7 @@ fn lane_op(id: I, fmt: FloatFormat, a: Expr, b: Expr) -> Option<Expr> {
 }
 
 pub fn arith(c: &mut Ctx, id: I) -> Sem {
-    let (shape, fmt) = shape_of(id).ok_or(Unsupported)?;
+    let (shape, fmt) = shape_of(c);
     let w = fmt.width();
     match shape {
         Shape::Scalar => {
@@ -104,12 +98,7 @@ fn predicate(p: u8, fmt: FloatFormat, a: Expr, b: Expr) -> Option<Expr> {
 /// mandatory prefix (f3: ss, f2: sd, 66: pd, none: ps), the predicate from the trailing
 /// immediate byte.
 pub fn compare(c: &mut Ctx) -> Sem {
-    let (shape, fmt) = match c.mandatory_prefix() {
-        Some(0xF3) => (Shape::Scalar, FloatFormat::F32),
-        Some(0xF2) => (Shape::Scalar, FloatFormat::F64),
-        Some(_) => (Shape::Packed, FloatFormat::F64),
-        None => (Shape::Packed, FloatFormat::F32),
-    };
+    let (shape, fmt) = shape_of(c);
     let w = fmt.width();
     let len = (c.next - c.addr) as usize;
     let p = *c.bytes.get(len.wrapping_sub(1)).ok_or(Unsupported)?;
