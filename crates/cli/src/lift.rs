@@ -149,6 +149,12 @@ fn print_blocks(
     bytes: &[u8],
 ) -> io::Result<()> {
     let desc = lifter.desc();
+    let starts: std::collections::HashMap<u64, String> = bin
+        .symbols()
+        .iter()
+        .filter(|s| s.defined && s.size > 0)
+        .map(|s| (s.address, s.name_lossy().into_owned()))
+        .collect();
     let mut block_start = true;
     let mut result = Ok(());
     lifter.sweep(bytes, addr, |r| {
@@ -161,14 +167,11 @@ fn print_blocks(
                 Err(LiftError::Invalid { addr }) => *addr,
                 Err(_) => return Ok(()),
             };
-            let sym = bin
-                .symbols()
-                .iter()
-                .find(|s| s.defined && s.address == here && s.size > 0);
+            let sym = starts.get(&here);
             if block_start || sym.is_some() {
                 writeln!(out)?;
                 match sym {
-                    Some(s) => writeln!(out, "block {here:#x} <{}>:", s.name_lossy())?,
+                    Some(name) => writeln!(out, "block {here:#x} <{name}>:")?,
                     None => writeln!(out, "block {here:#x}:")?,
                 }
             }
