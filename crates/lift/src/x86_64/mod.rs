@@ -187,6 +187,15 @@ impl X86_64 {
                     flow: ctx.flow,
                 };
                 insn.prune_dead_temps();
+                // A verifier failure is a lifter bug; debug builds (and so every test) stop
+                // on it.
+                #[cfg(debug_assertions)]
+                if let Err(errors) = ir::verify(&insn, &regs::DESC) {
+                    panic!(
+                        "lifted IR fails verification:\n{}{errors:?}",
+                        insn.display(&regs::DESC)
+                    );
+                }
                 insn
             }
             Err(ctx::Unsupported) => unsupported(asm),
