@@ -26,6 +26,17 @@ fn set_unless_zero(c: &mut Ctx, zero: &Expr, reg: Reg, value: Expr) {
     c.set(reg, v);
 }
 
+/// CF, OF and the result flags of a shift, none of them changed by a zero count; AF undefined
+/// otherwise.
+fn shift_flags(c: &mut Ctx, zero: &Expr, cf: Expr, of: Expr, res: &Expr) {
+    set_unless_zero(c, zero, CF, cf);
+    set_unless_zero(c, zero, OF, of);
+    set_unless_zero(c, zero, SF, res.clone().msb());
+    set_unless_zero(c, zero, ZF, res.clone().is_zero());
+    set_unless_zero(c, zero, PF, Ctx::parity(res));
+    c.havoc_if(AF, zero.clone().not());
+}
+
 pub fn shift(c: &mut Ctx, id: I) -> Sem {
     let w = c.size(0)?;
     let a = c.read(0)?;
@@ -66,12 +77,7 @@ pub fn shift(c: &mut Ctx, id: I) -> Sem {
         I::X86_INS_SHR => a.clone().msb(),
         _ => Expr::bool(false),
     };
-    set_unless_zero(c, &zero, CF, cf);
-    set_unless_zero(c, &zero, OF, of);
-    set_unless_zero(c, &zero, SF, res.clone().msb());
-    set_unless_zero(c, &zero, ZF, res.clone().is_zero());
-    set_unless_zero(c, &zero, PF, Ctx::parity(&res));
-    c.havoc_if(AF, zero.clone().not());
+    shift_flags(c, &zero, cf, of, &res);
     c.havoc_if(OF, at_least(2));
     if w < 32 && matches!(id, I::X86_INS_SHL | I::X86_INS_SAL | I::X86_INS_SHR) {
         c.havoc_if(CF, at_least(w));
@@ -156,12 +162,7 @@ pub fn double_shift(c: &mut Ctx, id: I) -> Sem {
     };
     let res = c.tmp(res);
     let of = res.clone().msb().xor(dst.clone().msb());
-    set_unless_zero(c, &zero, CF, cf);
-    set_unless_zero(c, &zero, OF, of);
-    set_unless_zero(c, &zero, SF, res.clone().msb());
-    set_unless_zero(c, &zero, ZF, res.clone().is_zero());
-    set_unless_zero(c, &zero, PF, Ctx::parity(&res));
-    c.havoc_if(AF, zero.clone().not());
+    shift_flags(c, &zero, cf, of, &res);
     c.havoc_if(OF, zero.not().and(one.not()));
     // A count larger than a 16-bit operand leaves the result and the flags undefined.
     let too_big = n8.ugt(Expr::c(8, u128::from(w)));
