@@ -84,7 +84,9 @@ fn eval(e: &Expr, leaf: &dyn Fn(&Expr) -> Result<u128, String>) -> Result<u128, 
     Ok(r & mask(e.width()))
 }
 
-fn unary(op: UnOp, w: u16, x: u128) -> Option<u128> {
+/// The value of a unary operator on a `w`-bit argument (unmasked); `None` when the operator
+/// has no concrete semantics for that format.
+pub fn unary(op: UnOp, w: u16, x: u128) -> Option<u128> {
     Some(match op {
         UnOp::Not => !x,
         UnOp::Neg => x.wrapping_neg(),
@@ -102,7 +104,8 @@ fn unary(op: UnOp, w: u16, x: u128) -> Option<u128> {
     })
 }
 
-fn binary(op: BinOp, w: u16, x: u128, y: u128) -> Option<u128> {
+/// The value of a binary operator on `w`-bit arguments (unmasked).
+pub fn binary(op: BinOp, w: u16, x: u128, y: u128) -> Option<u128> {
     let m = mask(w);
     let (sx, sy) = (sext(x, w), sext(y, w));
     let shift = |f: &dyn Fn(u32) -> u128, overflow: u128| {

@@ -7,7 +7,7 @@
 mod eval;
 mod memory;
 
-pub use eval::eval_const;
+pub use eval::{binary as binary_value, eval_const, unary as unary_value};
 pub use memory::{Fault, Memory, PagedMemory};
 
 use crate::expr::mask;
