@@ -17,17 +17,31 @@ pub enum HeadKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CfarExit {
     /// A jump or fall-through into another region's head (or this one's: a back edge).
-    ToHead { from: u64, head: u64 },
+    ToHead {
+        from: u64,
+        head: u64,
+    },
     Call {
         from: u64,
         target: Option<u64>,
         return_site: Option<u64>,
     },
-    TailCall { from: u64, target: Option<u64> },
-    Return { from: u64 },
-    Exit { from: u64 },
-    Halt { from: u64 },
-    Unresolved { from: u64 },
+    TailCall {
+        from: u64,
+        target: Option<u64>,
+    },
+    Return {
+        from: u64,
+    },
+    Exit {
+        from: u64,
+    },
+    Halt {
+        from: u64,
+    },
+    Unresolved {
+        from: u64,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -16,21 +16,30 @@ pub enum Terminator {
     /// The next instruction starts another block.
     Fallthrough(u64),
     Jump(u64),
-    Branch { taken: u64, fallthrough: u64 },
+    Branch {
+        taken: u64,
+        fallthrough: u64,
+    },
     /// A call; `return_site` is `None` when the callee never returns.
     Call {
         target: Option<u64>,
         return_site: Option<u64>,
     },
     /// A jump to another function's entry (or an indirect jump leaving the function).
-    TailCall { target: Option<u64> },
+    TailCall {
+        target: Option<u64>,
+    },
     Return,
     /// An indirect jump resolved as a jump table.
-    Switch { targets: Vec<u64> },
+    Switch {
+        targets: Vec<u64>,
+    },
     /// An indirect jump that could not be resolved.
     Unresolved,
     /// A system call; `next` is `None` when it is `exit`/`exit_group`.
-    Syscall { next: Option<u64> },
+    Syscall {
+        next: Option<u64>,
+    },
     /// A trap (`ud2`, `hlt`, `int3`), or code that does not decode.
     Halt,
 }
@@ -168,7 +177,13 @@ fn is_exit_syscall(prog: &Program, context: &[u64]) -> bool {
             if let Stmt::SetReg { reg, value } = s
                 && *reg == rax
             {
-                return matches!(value, Expr::Const { value: 60 | 231, .. });
+                return matches!(
+                    value,
+                    Expr::Const {
+                        value: 60 | 231,
+                        ..
+                    }
+                );
             }
         }
     }

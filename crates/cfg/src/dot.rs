@@ -19,9 +19,16 @@ pub fn function_dot(f: &Function, cfars: &[Cfar], prefix: &str) -> String {
             HeadKind::ReturnSite => "return site",
         };
         let _ = writeln!(s, "    subgraph \"cluster_{prefix}_{:x}_{i}\" {{", f.entry);
-        let _ = writeln!(s, "      label = \"CFAR {:#x} ({kind})\"; style = dashed;", c.head);
+        let _ = writeln!(
+            s,
+            "      label = \"CFAR {:#x} ({kind})\"; style = dashed;",
+            c.head
+        );
         for b in &c.blocks {
-            let _ = writeln!(s, "      \"{prefix}{b:x}\" [label = \"{b:#x}\", shape = box];");
+            let _ = writeln!(
+                s,
+                "      \"{prefix}{b:x}\" [label = \"{b:#x}\", shape = box];"
+            );
         }
         let _ = writeln!(s, "    }}");
     }

@@ -88,7 +88,10 @@ pub fn resolve(prog: &Program, jmp: &Insn, context: &[u64]) -> Option<Vec<u64>> 
         }
         st.set(alias.base, u128::from(v));
         let mut ok = true;
-        for insn in insns[cmp_at + 1..].iter().filter(|i| !matches!(i.flow, Flow::Branch { .. })) {
+        for insn in insns[cmp_at + 1..]
+            .iter()
+            .filter(|i| !matches!(i.flow, Flow::Branch { .. }))
+        {
             if insn.addr == jmp.addr {
                 break;
             }

@@ -136,7 +136,9 @@ impl<'b> Program<'b> {
     /// Whether `addr` starts a function: a function symbol, the entry point, or an import's
     /// PLT entry.
     pub fn is_function_start(&self, addr: u64) -> bool {
-        self.names.contains_key(&addr) || addr == self.entry() || self.binary.import_at(addr).is_some()
+        self.names.contains_key(&addr)
+            || addr == self.entry()
+            || self.binary.import_at(addr).is_some()
     }
 
     /// The imported function a PLT entry at `addr` calls.

@@ -10,12 +10,18 @@ fn scratch() {
         let main = bin.symbol("tb_main").unwrap().address;
         for entry in [prog.entry(), main] {
             let f = prog.function(entry);
-            println!("{path} fn {:?} @{:#x} loops {:x?} may_return {} calls {:x?}", f.name, f.entry, f.loop_heads, f.may_return, f.calls);
+            println!(
+                "{path} fn {:?} @{:#x} loops {:x?} may_return {} calls {:x?}",
+                f.name, f.entry, f.loop_heads, f.may_return, f.calls
+            );
             for b in f.blocks.values() {
                 println!("  block {:#x}..{:#x} {:x?}", b.start, b.end, b.term);
             }
             for c in cfars(&f) {
-                println!("  cfar {:#x} {:?} blocks {:x?} exits {:x?}", c.head, c.kind, c.blocks, c.exits);
+                println!(
+                    "  cfar {:#x} {:?} blocks {:x?} exits {:x?}",
+                    c.head, c.kind, c.blocks, c.exits
+                );
             }
         }
     }

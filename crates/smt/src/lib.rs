@@ -1,0 +1,158 @@
+//! The solver layer: tandem's terms lowered to Z3, queries answered with a cache and a
+//! timeout, and models read back as concrete values.
+//!
+//! A query is a boolean term; [`Solver::check`] answers [`Answer::Sat`] with a model,
+//! [`Answer::Unsat`], or [`Answer::Unknown`] with the reason (a timeout, an unsupported
+//! construct). Queries whose term is a constant are decided without Z3, and repeated queries
+//! are answered from the cache keyed by term identity; [`Stats`] counts each kind.
+//!
+//! Floating-point operators are lowered to uninterpreted functions: equal operands give equal
+//! results, which is all an equivalence proof may rely on, and a model that depends on their
+//! values is checked by concrete replay before anyone sees it.
+//!
+//! What it is not: it never walks Z3's terms (the system Z3 may be older than the `z3` crate
+//! expects, so Z3's own term kinds are not trusted); it only emits terms and reads values.
+
+mod lower;
+mod model;
+
+use std::time::{Duration, Instant};
+
+use rustc_hash::FxHashMap;
+use tandem_symex::{TermId, TermPool};
+
+pub use model::Model;
+
+/// The answer to a satisfiability query.
+#[derive(Debug)]
+pub enum Answer {
+    Sat(Model),
+    Unsat,
+    Unknown(String),
+}
+
+/// Where queries were decided.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Queries asked.
+    pub queries: u64,
+    /// Decided without Z3 because the simplified term was a constant.
+    pub syntactic: u64,
+    /// Answered from the cache.
+    pub cached: u64,
+    /// Sent to Z3.
+    pub solver_calls: u64,
+    pub sat: u64,
+    pub unsat: u64,
+    pub unknown: u64,
+    /// Time spent in Z3.
+    pub solver_time: Duration,
+}
+
+/// One Z3 solver (Z3 objects belong to the thread that made them).
+pub struct Solver {
+    z3: z3::Solver,
+    lower: lower::Lowering,
+    cache: FxHashMap<TermId, CachedAnswer>,
+    pub stats: Stats,
+    timeout_ms: u32,
+}
+
+#[derive(Clone, Copy)]
+enum CachedAnswer {
+    Unsat,
+}
+
+impl std::fmt::Debug for Solver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Solver({:?})", self.stats)
+    }
+}
+
+impl Solver {
+    /// A solver whose every query gives up after `timeout`.
+    pub fn new(timeout: Duration) -> Solver {
+        let z3 = z3::Solver::new();
+        let timeout_ms = timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32;
+        let mut params = z3::Params::new();
+        params.set_u32("timeout", timeout_ms);
+        z3.set_params(&params);
+        Solver {
+            z3,
+            lower: lower::Lowering::default(),
+            cache: FxHashMap::default(),
+            stats: Stats::default(),
+            timeout_ms,
+        }
+    }
+
+    pub fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
+    }
+
+    /// Is `formula` (a 1-bit term) satisfiable?
+    pub fn check(&mut self, pool: &TermPool, formula: TermId) -> Answer {
+        self.stats.queries += 1;
+        if let Some(v) = pool.as_const(formula) {
+            self.stats.syntactic += 1;
+            return if v == 1 {
+                Answer::Sat(Model::empty())
+            } else {
+                Answer::Unsat
+            };
+        }
+        if let Some(CachedAnswer::Unsat) = self.cache.get(&formula) {
+            self.stats.cached += 1;
+            return Answer::Unsat;
+        }
+        let _span = tracing::trace_span!("solver_check", term = formula.0).entered();
+        let b = self.lower.boolean(pool, formula);
+        self.stats.solver_calls += 1;
+        self.z3.push();
+        self.z3.assert(&b);
+        let start = Instant::now();
+        let result = self.z3.check();
+        self.stats.solver_time += start.elapsed();
+        let answer = match result {
+            z3::SatResult::Unsat => {
+                self.stats.unsat += 1;
+                self.cache.insert(formula, CachedAnswer::Unsat);
+                Answer::Unsat
+            }
+            z3::SatResult::Sat => {
+                self.stats.sat += 1;
+                match self.z3.get_model() {
+                    Some(m) => Answer::Sat(Model::new(m)),
+                    None => Answer::Unknown("the solver returned no model".into()),
+                }
+            }
+            z3::SatResult::Unknown => {
+                self.stats.unknown += 1;
+                let why = self
+                    .z3
+                    .get_reason_unknown()
+                    .unwrap_or_else(|| "unknown".to_string());
+                Answer::Unknown(why)
+            }
+        };
+        self.z3.pop(1);
+        answer
+    }
+
+    /// Whether `goal` holds whenever `assumption` does: `Unsat` of `assumption && !goal` is a
+    /// proof, a model is a counterexample.
+    pub fn prove(&mut self, pool: &mut TermPool, assumption: TermId, goal: TermId) -> Answer {
+        let ng = pool.not(goal);
+        let q = pool.and(assumption, ng);
+        self.check(pool, q)
+    }
+
+    /// The value of `t` in `model` (variables the model leaves free read as 0).
+    pub fn eval(&mut self, pool: &TermPool, model: &Model, t: TermId) -> Option<u128> {
+        let d = self.lower.bv(pool, t);
+        model.eval_bv(&d, pool.width(t))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,270 @@
+//! Executing one lifted instruction on a symbolic state.
+
+use std::cell::Cell;
+
+use tandem_ir::{ExitTo, Expr, Flow, Insn, Stmt, Target, Trap};
+
+use crate::memory::{self, InitialMemory, MemWrite, WriteKind};
+use crate::state::{Event, FaultKind, SymState};
+use crate::term::{TermId, TermPool, VarId, VarKind};
+
+/// How control continues after an instruction on one path.
+#[derive(Clone, Debug)]
+pub enum Next {
+    /// At this address.
+    Addr(u64),
+    /// At a computed address (indirect jump).
+    Indirect(TermId),
+    /// A call: to the target (a constant or computed), returning to `return_to`.
+    Call { target: TermId, return_to: u64 },
+    /// A return to the computed address.
+    Return(TermId),
+    /// A system call; then `next`.
+    Syscall { next: u64 },
+    /// The process dies.
+    Fault(FaultKind),
+    /// The instruction has no semantics.
+    Unsupported { addr: u64, mnemonic: String },
+}
+
+/// Which memory is observable: a store to it is an event.
+pub trait Observer {
+    /// The observed range a store at `addr` falls into, and the offset in it.
+    fn observed(&self, pool: &mut TermPool, addr: TermId) -> Option<(String, TermId)>;
+}
+
+/// Everything executing instructions needs besides the state.
+pub struct Machine<'a> {
+    pub init: &'a dyn InitialMemory,
+    pub observer: &'a dyn Observer,
+    /// Whether a variable is a pointer base (the stack base, a global, a heap object).
+    pub is_base: &'a dyn Fn(VarId) -> bool,
+    /// Whether a constant address is mapped (a constant address elsewhere faults).
+    pub is_mapped: &'a dyn Fn(u64) -> bool,
+    /// Names undefined values uniquely.
+    pub undefined: Cell<u32>,
+    /// Prefix of the variables this machine creates (the side of the comparison).
+    pub tag: &'a str,
+}
+
+impl Machine<'_> {
+    pub fn load(&self, pool: &mut TermPool, st: &SymState, addr: TermId, bytes: u16) -> TermId {
+        memory::load(pool, &st.mem, addr, bytes, self.init, self.is_base)
+    }
+
+    pub fn store(&self, pool: &mut TermPool, st: &mut SymState, addr: TermId, value: TermId) {
+        let size = (pool.width(value) / 8) as u8;
+        if let Some((range, offset)) = self.observer.observed(pool, addr) {
+            st.events.push(Event::Store {
+                range,
+                offset,
+                value,
+            });
+        }
+        st.mem.push(MemWrite {
+            addr,
+            guard: None,
+            kind: WriteKind::Value { value, size },
+        });
+    }
+
+    fn fresh_undefined(&self, pool: &mut TermPool, width: u16) -> TermId {
+        let n = self.undefined.get();
+        self.undefined.set(n + 1);
+        pool.fresh_var(format!("{}undef{n}", self.tag), width, VarKind::Abstract)
+    }
+
+    /// Whether a constant address faults.
+    fn faults(&self, pool: &TermPool, addr: TermId) -> bool {
+        pool.as_const(addr)
+            .is_some_and(|a| !(self.is_mapped)(a as u64))
+    }
+
+    /// Executes `insn`; every path out of it, with how it continues.
+    pub fn step(&self, pool: &mut TermPool, state: SymState, insn: &Insn) -> Vec<(SymState, Next)> {
+        let mut out = Vec::new();
+        let mut st = state;
+        let mut temps: Vec<Option<TermId>> = Vec::new();
+        let next = insn.next_addr();
+        for s in &insn.stmts {
+            match s {
+                Stmt::SetReg { reg, value } => {
+                    let v = self.eval(pool, &st, &temps, value);
+                    st.regs[usize::from(reg.id)] = v;
+                }
+                Stmt::SetTemp { temp, value } => {
+                    let v = self.eval(pool, &st, &temps, value);
+                    set_temp(&mut temps, temp.id, v);
+                }
+                Stmt::Load { dst, addr } => {
+                    let a = self.eval(pool, &st, &temps, addr);
+                    if self.faults(pool, a) {
+                        out.push((st, Next::Fault(FaultKind::Segv)));
+                        return out;
+                    }
+                    let v = self.load(pool, &st, a, dst.width / 8);
+                    set_temp(&mut temps, dst.id, v);
+                }
+                Stmt::Store { addr, value } => {
+                    let a = self.eval(pool, &st, &temps, addr);
+                    if self.faults(pool, a) {
+                        out.push((st, Next::Fault(FaultKind::Segv)));
+                        return out;
+                    }
+                    let v = self.eval(pool, &st, &temps, value);
+                    self.store(pool, &mut st, a, v);
+                }
+                Stmt::Havoc { reg, cond } => {
+                    let c = self.eval(pool, &st, &temps, cond);
+                    if !pool.is_false(c) {
+                        let fresh = self.fresh_undefined(pool, reg.width);
+                        let old = st.regs[usize::from(reg.id)];
+                        st.regs[usize::from(reg.id)] = pool.ite(c, fresh, old);
+                    }
+                }
+                Stmt::Exit { cond, to } => {
+                    let c = self.eval(pool, &st, &temps, cond);
+                    if pool.is_false(c) {
+                        continue;
+                    }
+                    let mut taken = st.clone();
+                    taken.assume(pool, c);
+                    let how = match to {
+                        ExitTo::Next => Next::Addr(next),
+                        ExitTo::Trap(t) => Next::Fault(fault_of(*t)),
+                    };
+                    let always = pool.is_true(c);
+                    out.push((taken, how));
+                    if always {
+                        return out;
+                    }
+                    let nc = pool.not(c);
+                    st.assume(pool, nc);
+                }
+                Stmt::Unsupported { mnemonic } => {
+                    out.push((
+                        st,
+                        Next::Unsupported {
+                            addr: insn.addr,
+                            mnemonic: mnemonic.clone(),
+                        },
+                    ));
+                    return out;
+                }
+            }
+        }
+        match &insn.flow {
+            Flow::Next => out.push((st, Next::Addr(next))),
+            Flow::Jump(Target::Direct(t)) => out.push((st, Next::Addr(*t))),
+            Flow::Jump(Target::Indirect(e)) => {
+                let t = self.eval(pool, &st, &temps, e);
+                match pool.as_const(t) {
+                    Some(a) => out.push((st, Next::Addr(a as u64))),
+                    None => out.push((st, Next::Indirect(t))),
+                }
+            }
+            Flow::Branch { cond, target } => {
+                let c = self.eval(pool, &st, &temps, cond);
+                match pool.as_const(c) {
+                    Some(1) => out.push((st, Next::Addr(*target))),
+                    Some(_) => out.push((st, Next::Addr(next))),
+                    None => {
+                        let mut taken = st.clone();
+                        taken.assume(pool, c);
+                        out.push((taken, Next::Addr(*target)));
+                        let nc = pool.not(c);
+                        st.assume(pool, nc);
+                        out.push((st, Next::Addr(next)));
+                    }
+                }
+            }
+            Flow::Call(t) => {
+                let target = match t {
+                    Target::Direct(a) => pool.c(64, u128::from(*a)),
+                    Target::Indirect(e) => self.eval(pool, &st, &temps, e),
+                };
+                out.push((
+                    st,
+                    Next::Call {
+                        target,
+                        return_to: next,
+                    },
+                ));
+            }
+            Flow::Return(e) => {
+                let t = self.eval(pool, &st, &temps, e);
+                out.push((st, Next::Return(t)));
+            }
+            Flow::Syscall => out.push((st, Next::Syscall { next })),
+            Flow::Trap(t) => out.push((st, Next::Fault(fault_of(*t)))),
+        }
+        out
+    }
+
+    pub fn eval(
+        &self,
+        pool: &mut TermPool,
+        st: &SymState,
+        temps: &[Option<TermId>],
+        e: &Expr,
+    ) -> TermId {
+        match e {
+            Expr::Const { width, value } => pool.c(*width, *value),
+            Expr::Reg(r) => st.regs[usize::from(r.id)],
+            Expr::Temp(t) => temps
+                .get(t.id as usize)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| pool.c(t.width, 0)),
+            Expr::Unary(op, a) => {
+                let a = self.eval(pool, st, temps, a);
+                pool.unary(*op, a)
+            }
+            Expr::Binary(op, a, b) => {
+                let a = self.eval(pool, st, temps, a);
+                let b = self.eval(pool, st, temps, b);
+                pool.binary(*op, a, b)
+            }
+            Expr::Ite(c, a, b) => {
+                let c = self.eval(pool, st, temps, c);
+                let a = self.eval(pool, st, temps, a);
+                let b = self.eval(pool, st, temps, b);
+                pool.ite(c, a, b)
+            }
+            Expr::Extract { lo, width, arg } => {
+                let a = self.eval(pool, st, temps, arg);
+                pool.extract(a, *lo, *width)
+            }
+            Expr::Concat(h, l) => {
+                let h = self.eval(pool, st, temps, h);
+                let l = self.eval(pool, st, temps, l);
+                pool.concat(h, l)
+            }
+            Expr::ZeroExt { width, arg } => {
+                let a = self.eval(pool, st, temps, arg);
+                pool.zext(a, *width)
+            }
+            Expr::SignExt { width, arg } => {
+                let a = self.eval(pool, st, temps, arg);
+                pool.sext(a, *width)
+            }
+        }
+    }
+}
+
+fn set_temp(temps: &mut Vec<Option<TermId>>, id: u32, v: TermId) {
+    let i = id as usize;
+    if temps.len() <= i {
+        temps.resize(i + 1, None);
+    }
+    temps[i] = Some(v);
+}
+
+fn fault_of(t: Trap) -> FaultKind {
+    match t {
+        Trap::DivideError => FaultKind::Fpe,
+        Trap::InvalidOpcode => FaultKind::Ill,
+        Trap::Breakpoint => FaultKind::Trap,
+        Trap::GeneralProtection => FaultKind::Segv,
+    }
+}

@@ -1,0 +1,467 @@
+//! Exploring a region: every path from a start point to the next cut points, merged where
+//! paths join.
+//!
+//! Calls are followed into the callee (the return address the call pushed is a constant, so
+//! the return is resolved exactly) unless the callee is already active (recursion). A region
+//! ends at cut points (loop heads, recursive calls), at the end of the process (exit, fault),
+//! at a return from the function the region started in, or where the analysis cannot go on
+//! (an unsupported instruction, an unresolved indirect jump, the step budget); the caller
+//! decides what each of those means.
+//!
+//! States are processed in a topological order of the code (reverse post-order of each
+//! function's blocks, nested by call depth), so the paths into a join are all there when it is
+//! processed; states at the same point with the same events are merged into one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use petgraph::visit::DfsPostOrder;
+use tandem_cfg::{Function, Program, Terminator};
+
+use crate::exec::{Machine, Next};
+use crate::memory::MemWrite;
+use crate::state::{Event, Frame, SymState};
+use crate::term::{TermId, TermPool};
+
+/// What services system calls (the stubs).
+pub trait Environment {
+    /// Services the system call `state` stopped at; every outcome, possibly several paths.
+    fn syscall(&mut self, m: &Machine, pool: &mut TermPool, state: SymState) -> Vec<SyscallResult>;
+}
+
+pub enum SyscallResult {
+    /// The call returned; continue after it.
+    Continue(SymState),
+    /// The process ended (the state's last event is terminal).
+    Ended(SymState),
+    /// The environment cannot model this call.
+    Stuck(SymState, String),
+}
+
+#[derive(Clone, Debug)]
+pub enum ExitKind {
+    /// Reached a cut point (a loop head, or the entry of a recursive call).
+    Cut(u64),
+    /// The process ended; the state's last event says how.
+    End,
+    /// Returned from the region's outermost function to this address.
+    Return(TermId),
+    /// The analysis cannot go on along this path.
+    Stuck(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct RegionExit {
+    pub kind: ExitKind,
+    pub state: SymState,
+}
+
+/// Explores regions of one program.
+pub struct Explorer<'a> {
+    pub prog: &'a Program<'a>,
+    pub machine: &'a Machine<'a>,
+    /// Instructions one exploration may execute.
+    pub max_steps: usize,
+    rpo: std::cell::RefCell<HashMap<u64, Rc<HashMap<u64, u32>>>>,
+}
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Key {
+    order: Vec<u32>,
+    addr: u64,
+    frames: Vec<(u64, u64)>,
+}
+
+impl<'a> Explorer<'a> {
+    pub fn new(prog: &'a Program<'a>, machine: &'a Machine<'a>, max_steps: usize) -> Explorer<'a> {
+        Explorer {
+            prog,
+            machine,
+            max_steps,
+            rpo: Default::default(),
+        }
+    }
+
+    /// Reverse post-order index of each block of function `entry`.
+    fn rpo_of(&self, entry: u64) -> Rc<HashMap<u64, u32>> {
+        if let Some(r) = self.rpo.borrow().get(&entry) {
+            return r.clone();
+        }
+        let f = self.prog.function(entry);
+        let mut post = Vec::new();
+        if let Some(&root) = f.nodes.get(&entry) {
+            let mut dfs = DfsPostOrder::new(&f.graph, root);
+            while let Some(n) = dfs.next(&f.graph) {
+                post.push(f.graph[n]);
+            }
+        }
+        let n = post.len() as u32;
+        let map: HashMap<u64, u32> = post
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (b, n - 1 - i as u32))
+            .collect();
+        let map = Rc::new(map);
+        self.rpo.borrow_mut().insert(entry, map.clone());
+        map
+    }
+
+    fn order_in(&self, function: u64, addr: u64) -> u32 {
+        let f = self.prog.function(function);
+        let block = f.block_containing(addr).map_or(addr, |b| b.start);
+        self.rpo_of(function)
+            .get(&block)
+            .copied()
+            .unwrap_or(u32::MAX)
+    }
+
+    fn key(&self, base_function: u64, st: &SymState, addr: u64) -> Key {
+        let mut order = Vec::with_capacity(st.frames.len() + 1);
+        let mut caller = base_function;
+        for f in &st.frames {
+            order.push(self.order_in(caller, f.call_site));
+            caller = f.function;
+        }
+        order.push(self.order_in(st.function, addr));
+        Key {
+            order,
+            addr,
+            frames: st
+                .frames
+                .iter()
+                .map(|f| (f.function, f.return_to))
+                .collect(),
+        }
+    }
+
+    fn is_loop_head(&self, function: u64, addr: u64) -> bool {
+        self.prog.function(function).is_loop_head(addr)
+    }
+
+    /// Explores from `start` at `start_addr` (inside `start.function`).
+    pub fn explore(
+        &self,
+        pool: &mut TermPool,
+        env: &mut dyn Environment,
+        start: SymState,
+        start_addr: u64,
+    ) -> Vec<RegionExit> {
+        let base_function = start.root_function;
+        let mut exits = Vec::new();
+        let mut queue: BTreeMap<Key, Vec<SymState>> = BTreeMap::new();
+        queue.insert(self.key(base_function, &start, start_addr), vec![start]);
+        let mut steps = 0usize;
+        let mut first = true;
+        while let Some((key, states)) = queue.pop_first() {
+            let addr = key.addr;
+            for st in merge_all(pool, states) {
+                if !first && self.is_loop_head(st.function, addr) {
+                    exits.push(RegionExit {
+                        kind: ExitKind::Cut(addr),
+                        state: st,
+                    });
+                    continue;
+                }
+                let f = self.prog.function(st.function);
+                let end = f.block_containing(addr).map_or(0, |b| b.end);
+                let outs = self.run_block(pool, env, &f, st, addr, end, &mut steps);
+                for (st, next) in outs {
+                    match next {
+                        Flow::Continue(a) => {
+                            let k = self.key(base_function, &st, a);
+                            queue.entry(k).or_default().push(st);
+                        }
+                        Flow::Exit(kind) => exits.push(RegionExit { kind, state: st }),
+                    }
+                }
+            }
+            first = false;
+            if steps > self.max_steps {
+                for (_, states) in std::mem::take(&mut queue) {
+                    for st in states {
+                        exits.push(RegionExit {
+                            kind: ExitKind::Stuck(format!(
+                                "step budget of {} instructions exhausted",
+                                self.max_steps
+                            )),
+                            state: st,
+                        });
+                    }
+                }
+            }
+        }
+        exits
+    }
+
+    /// Runs the block of `f` from `addr` (ending at `end`; 0 when unknown, then one
+    /// instruction); where each path goes next.
+    #[allow(clippy::too_many_arguments)]
+    fn run_block(
+        &self,
+        pool: &mut TermPool,
+        env: &mut dyn Environment,
+        f: &Function,
+        st: SymState,
+        addr: u64,
+        end: u64,
+        steps: &mut usize,
+    ) -> Vec<(SymState, Flow)> {
+        let m = self.machine;
+        let mut out = Vec::new();
+        let mut work = vec![(st, addr)];
+        while let Some((mut st, a)) = work.pop() {
+            if st.is_dead(pool) {
+                continue;
+            }
+            let insn = match self.prog.insn(a) {
+                Ok(i) => i,
+                Err(e) => {
+                    out.push((st, Flow::Exit(ExitKind::Stuck(format!("{e}")))));
+                    continue;
+                }
+            };
+            *steps += 1;
+            let pc = pool.c(64, u128::from(a));
+            st.regs[usize::from(self.prog.desc().pc.id)] = pc;
+            for (s, next) in m.step(pool, st, &insn) {
+                if s.is_dead(pool) {
+                    continue;
+                }
+                match next {
+                    Next::Addr(n) if n == insn.next_addr() && n < end => work.push((s, n)),
+                    Next::Addr(n) => out.push((s, Flow::Continue(n))),
+                    Next::Indirect(t) => out.extend(self.indirect(pool, f, s, a, t)),
+                    Next::Call { target, return_to } => {
+                        out.push(self.call(pool, s, a, target, return_to));
+                    }
+                    Next::Return(t) => out.extend(self.ret(pool, s, t)),
+                    Next::Syscall { next } => {
+                        for r in env.syscall(m, pool, s) {
+                            match r {
+                                SyscallResult::Continue(s) => out.push((s, Flow::Continue(next))),
+                                SyscallResult::Ended(s) => out.push((s, Flow::Exit(ExitKind::End))),
+                                SyscallResult::Stuck(s, why) => {
+                                    out.push((s, Flow::Exit(ExitKind::Stuck(why))))
+                                }
+                            }
+                        }
+                    }
+                    Next::Fault(kind) => {
+                        let mut s = s;
+                        s.events.push(Event::Fault { kind });
+                        out.push((s, Flow::Exit(ExitKind::End)));
+                    }
+                    Next::Unsupported { addr, mnemonic } => out.push((
+                        s,
+                        Flow::Exit(ExitKind::Stuck(format!(
+                            "unsupported instruction `{mnemonic}` at {addr:#x}"
+                        ))),
+                    )),
+                }
+            }
+        }
+        out
+    }
+
+    fn indirect(
+        &self,
+        pool: &mut TermPool,
+        f: &Function,
+        st: SymState,
+        at: u64,
+        t: TermId,
+    ) -> Vec<(SymState, Flow)> {
+        let targets = f
+            .block_containing(at)
+            .and_then(|b| match &b.term {
+                Terminator::Switch { targets } => Some(targets.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        let mut rest = st.clone();
+        for tgt in targets {
+            let k = pool.c(64, u128::from(tgt));
+            let c = pool.eq_(t, k);
+            if pool.is_false(c) {
+                continue;
+            }
+            let mut s = st.clone();
+            s.assume(pool, c);
+            out.push((s, Flow::Continue(tgt)));
+            let nc = pool.not(c);
+            rest.assume(pool, nc);
+        }
+        if !rest.is_dead(pool) {
+            out.push((
+                rest,
+                Flow::Exit(ExitKind::Stuck(format!(
+                    "unresolved indirect jump at {at:#x}"
+                ))),
+            ));
+        }
+        out
+    }
+
+    fn call(
+        &self,
+        pool: &mut TermPool,
+        mut st: SymState,
+        at: u64,
+        target: TermId,
+        return_to: u64,
+    ) -> (SymState, Flow) {
+        let Some(t) = pool.as_const(target).map(|v| v as u64) else {
+            return (
+                st,
+                Flow::Exit(ExitKind::Stuck(format!(
+                    "indirect call at {at:#x} to an unknown target"
+                ))),
+            );
+        };
+        if let Some(name) = self.prog.import_name(t) {
+            return (
+                st,
+                Flow::Exit(ExitKind::Stuck(format!(
+                    "call to the library function `{name}` at {at:#x}"
+                ))),
+            );
+        }
+        let recursive = st.function == t || st.frames.iter().any(|f| f.function == t);
+        st.frames.push(Frame {
+            function: t,
+            call_site: at,
+            return_to,
+        });
+        st.function = t;
+        if recursive {
+            (st, Flow::Exit(ExitKind::Cut(t)))
+        } else {
+            (st, Flow::Continue(t))
+        }
+    }
+
+    fn ret(&self, pool: &mut TermPool, mut st: SymState, t: TermId) -> Vec<(SymState, Flow)> {
+        let Some(top) = st.frames.last().cloned() else {
+            return vec![(st, Flow::Exit(ExitKind::Return(t)))];
+        };
+        let expected = pool.c(64, u128::from(top.return_to));
+        let c = pool.eq_(t, expected);
+        let mut out = Vec::new();
+        if !pool.is_true(c) {
+            let mut other = st.clone();
+            let nc = pool.not(c);
+            other.assume(pool, nc);
+            if !other.is_dead(pool) {
+                out.push((
+                    other,
+                    Flow::Exit(ExitKind::Stuck(
+                        "a return to an address other than its call's return site".to_string(),
+                    )),
+                ));
+            }
+            st.assume(pool, c);
+        }
+        st.frames.pop();
+        st.function = st.frames.last().map_or(st.root_function, |f| f.function);
+        out.push((st, Flow::Continue(top.return_to)));
+        out
+    }
+}
+
+enum Flow {
+    Continue(u64),
+    Exit(ExitKind),
+}
+
+/// Merges the states that have the same events (and frames); the others stay apart.
+fn merge_all(pool: &mut TermPool, states: Vec<SymState>) -> Vec<SymState> {
+    let mut groups: Vec<SymState> = Vec::new();
+    for s in states {
+        if s.is_dead(pool) {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|g| g.events == s.events && g.frames == s.frames && g.function == s.function)
+        {
+            Some(g) => {
+                let merged = merge(pool, g, &s);
+                *g = merged;
+            }
+            None => groups.push(s),
+        }
+    }
+    groups
+}
+
+/// Merges two states at the same point with the same events.
+pub fn merge(pool: &mut TermPool, a: &SymState, b: &SymState) -> SymState {
+    let common: Vec<TermId> = a
+        .path
+        .iter()
+        .copied()
+        .filter(|c| b.path.contains(c))
+        .collect();
+    let only_a: Vec<TermId> = a
+        .path
+        .iter()
+        .copied()
+        .filter(|c| !common.contains(c))
+        .collect();
+    let only_b: Vec<TermId> = b
+        .path
+        .iter()
+        .copied()
+        .filter(|c| !common.contains(c))
+        .collect();
+    // The selector must tell the two paths apart: they diverged at some branch, so each has a
+    // conjunct the other lacks.
+    let cb = pool.all(only_b.iter().copied());
+    let ca = if only_a.is_empty() {
+        pool.not(cb)
+    } else {
+        pool.all(only_a.iter().copied())
+    };
+    let mut out = a.clone();
+    out.path = common;
+    let either = pool.or(ca, cb);
+    out.assume(pool, either);
+    for (i, (ra, rb)) in a.regs.iter().zip(&b.regs).enumerate() {
+        if ra != rb {
+            out.regs[i] = pool.ite(ca, *ra, *rb);
+        }
+    }
+    for (name, vb) in &b.ghosts {
+        match a.ghost(name) {
+            Some(va) if va == *vb => {}
+            Some(va) => {
+                let v = pool.ite(ca, va, *vb);
+                out.set_ghost(name, v);
+            }
+            None => out.set_ghost(name, *vb),
+        }
+    }
+    let (mut log, sa, sb) = a.mem.split_common(&b.mem);
+    let guard = |pool: &mut TermPool, w: &MemWrite, g: TermId| -> MemWrite {
+        let guard = match w.guard {
+            Some(old) => pool.and(old, g),
+            None => g,
+        };
+        MemWrite {
+            addr: w.addr,
+            guard: Some(guard),
+            kind: w.kind.clone(),
+        }
+    };
+    for w in &sa {
+        let gw = guard(pool, w, ca);
+        log.push(gw);
+    }
+    for w in &sb {
+        let gw = guard(pool, w, cb);
+        log.push(gw);
+    }
+    out.mem = log;
+    out
+}

@@ -1,0 +1,262 @@
+//! Symbolic memory: a persistent log of writes over an initial memory.
+//!
+//! A load is resolved byte by byte against the log, newest write first. An address is a
+//! linear term; the difference between the load's and a write's address decides: a constant
+//! difference inside the write gives its byte, outside it skips the write; a symbolic
+//! difference with the same base gives an `ite` on whether the byte falls inside. Addresses
+//! with different pointer bases (the stack, two different globals, two heap objects) never
+//! alias: tandem assumes accesses stay inside the object their pointer was derived from,
+//! which is how a C program that is free of buffer overflows behaves. Bytes no write covers
+//! come from the [`InitialMemory`] the caller provides.
+
+use std::rc::Rc;
+
+use crate::term::{Node, TermId, TermPool, VarId};
+
+/// What a write stores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WriteKind {
+    /// `size` bytes of `value` (its width is `8 * size`), in little-endian order.
+    Value { value: TermId, size: u8 },
+    /// Bytes `addr .. addr + len` (at most `max` of them) become `fill`, a byte term in which
+    /// the variable `offset` stands for the byte's offset in the range.
+    Range {
+        len: TermId,
+        max: u64,
+        fill: TermId,
+        offset: TermId,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemWrite {
+    pub addr: TermId,
+    /// The write happens only when this holds (from merging paths).
+    pub guard: Option<TermId>,
+    pub kind: WriteKind,
+}
+
+#[derive(Debug)]
+struct Node_ {
+    write: MemWrite,
+    prev: Option<Rc<Node_>>,
+    depth: usize,
+}
+
+/// A persistent write log: forks share their common prefix.
+#[derive(Clone, Debug, Default)]
+pub struct MemLog {
+    head: Option<Rc<Node_>>,
+}
+
+impl PartialEq for MemLog {
+    fn eq(&self, other: &MemLog) -> bool {
+        match (&self.head, &other.head) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl MemLog {
+    pub fn new() -> MemLog {
+        MemLog::default()
+    }
+
+    pub fn depth(&self) -> usize {
+        self.head.as_ref().map_or(0, |n| n.depth)
+    }
+
+    pub fn push(&mut self, write: MemWrite) {
+        let depth = self.depth() + 1;
+        self.head = Some(Rc::new(Node_ {
+            write,
+            prev: self.head.take(),
+            depth,
+        }));
+    }
+
+    /// Writes, newest first.
+    pub fn iter(&self) -> impl Iterator<Item = &MemWrite> {
+        let mut cur = self.head.as_deref();
+        std::iter::from_fn(move || {
+            let n = cur?;
+            cur = n.prev.as_deref();
+            Some(&n.write)
+        })
+    }
+
+    /// The log truncated to its `depth` oldest writes.
+    fn prefix(&self, depth: usize) -> MemLog {
+        let mut cur = self.head.clone();
+        while let Some(n) = cur.clone() {
+            if n.depth <= depth {
+                break;
+            }
+            cur = n.prev.clone();
+        }
+        MemLog { head: cur }
+    }
+
+    /// The longest common prefix of two logs, and the writes after it in each (oldest first).
+    pub fn split_common(&self, other: &MemLog) -> (MemLog, Vec<MemWrite>, Vec<MemWrite>) {
+        let mut a = self.clone();
+        let mut b = other.clone();
+        while a.depth() > b.depth() {
+            a = a.prefix(a.depth() - 1);
+        }
+        while b.depth() > a.depth() {
+            b = b.prefix(b.depth() - 1);
+        }
+        while a != b {
+            a = a.prefix(a.depth() - 1);
+            b = b.prefix(b.depth() - 1);
+        }
+        let common = a;
+        let suffix = |log: &MemLog| {
+            let mut v: Vec<MemWrite> = log
+                .iter()
+                .take(log.depth() - common.depth())
+                .cloned()
+                .collect();
+            v.reverse();
+            v
+        };
+        (common.clone(), suffix(self), suffix(other))
+    }
+}
+
+/// Where the bytes that no write covers come from.
+pub trait InitialMemory {
+    /// The byte at `addr` before any write of the log.
+    fn byte(&self, pool: &mut TermPool, addr: TermId) -> TermId;
+}
+
+/// The pointer base of an address: the atom of its linear form that is a base variable.
+pub fn base_of(
+    pool: &mut TermPool,
+    addr: TermId,
+    is_base: &dyn Fn(VarId) -> bool,
+) -> Option<TermId> {
+    let lin = pool.linear(addr);
+    lin.terms
+        .iter()
+        .find(|(t, c)| *c == 1 && matches!(pool.node(*t), Node::Var(v) if is_base(*v)))
+        .map(|(t, _)| *t)
+}
+
+/// Reads one byte at `addr`.
+pub fn load_byte(
+    pool: &mut TermPool,
+    log: &MemLog,
+    addr: TermId,
+    init: &dyn InitialMemory,
+    is_base: &dyn Fn(VarId) -> bool,
+) -> TermId {
+    let writes: Vec<MemWrite> = log.iter().cloned().collect();
+    load_from(pool, &writes, addr, init, is_base)
+}
+
+fn load_from(
+    pool: &mut TermPool,
+    writes: &[MemWrite],
+    addr: TermId,
+    init: &dyn InitialMemory,
+    is_base: &dyn Fn(VarId) -> bool,
+) -> TermId {
+    for (i, w) in writes.iter().enumerate() {
+        let size = match &w.kind {
+            WriteKind::Value { size, .. } => u64::from(*size),
+            WriteKind::Range { max, .. } => *max,
+        };
+        let diff = pool.sub(addr, w.addr);
+        let hit = match pool.as_const(diff) {
+            Some(d) if (d as u64) < size && d < u128::from(u64::MAX) => Some(diff),
+            Some(_) => None,
+            None => {
+                // Different pointer bases never alias.
+                let (ba, bw) = (base_of(pool, addr, is_base), base_of(pool, w.addr, is_base));
+                if ba.is_some() && bw.is_some() && ba != bw {
+                    None
+                } else {
+                    Some(diff)
+                }
+            }
+        };
+        let Some(d) = hit else {
+            continue;
+        };
+        // The byte this write would give, and when it covers `addr`.
+        let (byte, covers) = match &w.kind {
+            WriteKind::Value { value, size } => {
+                let byte = match pool.as_const(d) {
+                    Some(k) => pool.extract(*value, 8 * k as u16, 8),
+                    None => {
+                        let width = 8 * u16::from(*size);
+                        let dw = pool.extract(d, 0, width.min(64));
+                        let dw = pool.zext(dw, width);
+                        let eight = pool.c(width, 8);
+                        let shift = pool.binary(tandem_ir::BinOp::Mul, dw, eight);
+                        let shifted = pool.binary(tandem_ir::BinOp::LShr, *value, shift);
+                        pool.extract(shifted, 0, 8)
+                    }
+                };
+                let sz = pool.c(64, u128::from(*size));
+                let covers = pool.ult(d, sz);
+                (byte, covers)
+            }
+            WriteKind::Range {
+                len, fill, offset, ..
+            } => {
+                let byte = pool.substitute(*fill, *offset, d);
+                let covers = pool.ult(d, *len);
+                (byte, covers)
+            }
+        };
+        let covers = match w.guard {
+            Some(g) => pool.and(g, covers),
+            None => covers,
+        };
+        if pool.is_true(covers) {
+            return byte;
+        }
+        if pool.is_false(covers) {
+            continue;
+        }
+        let rest = load_from(pool, &writes[i + 1..], addr, init, is_base);
+        return pool.ite(covers, byte, rest);
+    }
+    init.byte(pool, addr)
+}
+
+/// Reads `size` bytes at `addr` as a little-endian value.
+pub fn load(
+    pool: &mut TermPool,
+    log: &MemLog,
+    addr: TermId,
+    size: u16,
+    init: &dyn InitialMemory,
+    is_base: &dyn Fn(VarId) -> bool,
+) -> TermId {
+    let writes: Vec<MemWrite> = log.iter().cloned().collect();
+    // Fast path: the newest write with a constant difference covering the whole load.
+    if let Some(w) = writes.first()
+        && w.guard.is_none()
+        && let WriteKind::Value { value, size: ws } = &w.kind
+        && let Some(d) = pool.const_diff(addr, w.addr)
+        && d + u128::from(size) <= u128::from(*ws)
+    {
+        return pool.extract(*value, 8 * d as u16, 8 * size);
+    }
+    let mut acc: Option<TermId> = None;
+    for i in (0..u64::from(size)).rev() {
+        let a = pool.add_const(addr, u128::from(i));
+        let b = load_from(pool, &writes, a, init, is_base);
+        acc = Some(match acc {
+            None => b,
+            Some(hi) => pool.concat(hi, b),
+        });
+    }
+    acc.unwrap_or_else(|| pool.c(8, 0))
+}
