@@ -1,0 +1,14 @@
+/* bad: the final "!\n" write is missing: one write event fewer for every input. */
+#include "tb.h"
+
+int tb_main(void) {
+    u8 name[16];
+    long n = tb_input(name, sizeof name);
+    if (n > 0 && name[n - 1] == '\n')
+        n--;
+    if (n > 0 && name[0] >= 'a' && name[0] <= 'z')
+        name[0] -= 32;
+    tb_write(1, "hello, ", 7);
+    tb_write(1, name, n);
+    return n;
+}

@@ -1,0 +1,35 @@
+/* cond-check: the security fix: a null lookup result is rejected ("?", exit 3) instead of
+   dereferenced. Unchanged exactly when every input byte is a known key (one of "aeiouy"). */
+#include "tb.h"
+
+struct entry {
+    u8 key;
+    u8 val;
+};
+
+static const struct entry table[6] = {
+    {'a', 10}, {'e', 20}, {'i', 30}, {'o', 40}, {'u', 50}, {'y', 60},
+};
+
+NOINLINE static const struct entry *lookup(u8 key) {
+    for (int i = 0; i < 6; i++)
+        if (table[i].key == key)
+            return &table[i];
+    return 0;
+}
+
+int tb_main(void) {
+    u8 buf[8];
+    long n = tb_input(buf, sizeof buf);
+    u8 out[8];
+    for (long i = 0; i < n; i++) {
+        const struct entry *e = lookup(buf[i]);
+        if (!e) {
+            tb_write(1, "?\n", 2);
+            return 3;
+        }
+        out[i] = e->val;
+    }
+    tb_write(1, out, n);
+    return n;
+}

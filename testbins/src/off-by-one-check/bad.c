@@ -1,0 +1,24 @@
+/* bad: the index and the value are read with two one-byte reads: the first read event asks for
+   1 byte instead of 2, for every input. */
+#include "tb.h"
+
+static u8 slots[9] = {3, 1, 4, 1, 5, 9, 2, 6, /* secret */ 0x5e};
+
+int tb_main(void) {
+    u8 b[2] = {0, 0};
+    long n = tb_input(&b[0], 1);
+    n += tb_input(&b[1], 1);
+    if (n < 2) {
+        tb_write(1, "?\n", 2);
+        return 1;
+    }
+    u8 idx = b[0];
+    if (idx <= 8) {
+        u8 old = slots[idx];
+        slots[idx] = b[1];
+        tb_put_u8(old);
+        return 0;
+    }
+    tb_write(1, "range\n", 6);
+    return 2;
+}

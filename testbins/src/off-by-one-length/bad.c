@@ -1,0 +1,17 @@
+/* bad: the loop runs to i <= n and copies the terminating zero too: one byte more is written,
+   and the exit status is one more, for every input. */
+#include "tb.h"
+
+static u8 line[65];
+
+int tb_main(void) {
+    long n = tb_input(line, 64);
+    u8 out[65];
+    long i;
+    for (i = 0; i <= n; i++) {
+        u8 c = line[i];
+        out[i] = (c >= 'a' && c <= 'z') ? c - 32 : c;
+    }
+    tb_write(1, out, i);
+    return i & 0x7f;
+}
