@@ -7,7 +7,8 @@ role of tandem's `read`/`write` stubs:
 
 * the n-th `read` returns exactly the n-th chunk of the input (truncated to the requested
   count; after the last chunk every read returns 0 bytes), so programs with several reads see
-  exactly the intended chunks, with no pipe timing involved;
+  exactly the intended chunks, with no pipe timing involved; a chunk may also be an error (None:
+  the read returns -EIO), as in tandem's read stub, where `read_error(n)` may be non-zero;
 * every `read(fd, count)` and `write(fd, bytes)` is recorded as an event and not performed;
 * `exit`/`exit_group` ends the trace with the exit status; a signal (a fault) ends it with the
   signal's name; any other system call is a violation;
@@ -68,6 +69,7 @@ PTRACE_O_TRACESYSGOOD = 1
 PTRACE_O_EXITKILL = 0x100000
 
 SYS_READ, SYS_WRITE, SYS_EXIT, SYS_EXIT_GROUP = 0, 1, 60, 231
+EIO = 5
 MAX_SYSCALLS = 4096
 U64 = (1 << 64) - 1
 
@@ -179,12 +181,17 @@ def trace(path, chunks, outsec):
                 return events, delivered
             if nr == SYS_READ:
                 i = len(delivered)
-                data = chunks[i][:a2] if i < len(chunks) else b""
+                data = chunks[i] if i < len(chunks) else b""
                 events.append(("read", a0 & 0xFFFFFFFF, a2))
-                delivered.append(data)
-                if data:
-                    os.pwrite(mem, data, a1)
-                result = len(data)
+                if data is None:
+                    delivered.append(None)
+                    result = -EIO
+                else:
+                    data = data[:a2]
+                    delivered.append(data)
+                    if data:
+                        os.pwrite(mem, data, a1)
+                    result = len(data)
             elif nr == SYS_WRITE:
                 if a2 > 1 << 20:
                     events.append(("write-too-long", a0 & 0xFFFFFFFF, a2))
@@ -219,6 +226,8 @@ def trace(path, chunks, outsec):
 
 def pipe_stream(events, delivered):
     """The stdin bytes that make plain pipe reads return exactly `delivered`, or None."""
+    if None in delivered:
+        return None
     counts = [e[2] for e in events if e[0] == "read"]
     stream = b"".join(delivered)
     pos = 0
@@ -253,6 +262,9 @@ def crosscheck(path, events, delivered):
 # inputs
 
 def evaluate(expr, chunks):
+    """Evaluates a check expression; a failed read (None) counts as one returning no bytes,
+    which is how every program treats it."""
+    chunks = [ch if ch is not None else b"" for ch in chunks]
     inp = b"".join(chunks)
     c = list(chunks) + [b""] * 8
     return bool(eval(expr, {"__builtins__": {"len": len, "all": all, "any": any, "int": int,
@@ -264,6 +276,9 @@ def evaluate(expr, chunks):
 def random_input(rng, reads, alphabet):
     chunks = []
     for cap in reads:
+        if rng.random() < 0.03:
+            chunks.append(None)  # a failed read
+            continue
         r = rng.random()
         n = 0 if r < 0.08 else cap if r < 0.3 else rng.randint(0, cap)
         if alphabet and rng.random() < 0.6:
@@ -280,6 +295,7 @@ def make_inputs(name, spec, min_inputs):
     rng = random.Random(seed)
     inputs = [
         [b"" for _ in reads],
+        [None for _ in reads],
         [bytes([0] * cap) for cap in reads],
         [bytes([0xFF] * cap) for cap in reads],
         [bytes(rng.randrange(256) for _ in range(cap)) for cap in reads],
@@ -318,7 +334,7 @@ def variants_of(spec):
 # checking one program
 
 def fmt(chunks):
-    return "[" + ", ".join(ch.hex() or "''" for ch in chunks) + "]"
+    return "[" + ", ".join("ERR" if ch is None else ch.hex() or "''" for ch in chunks) + "]"
 
 
 def check_program(args):
