@@ -232,8 +232,8 @@ impl fmt::Display for TokenKind {
     }
 }
 
-/// Splits `text` into tokens, ending with one `Eof` token. Malformed pieces are reported in
-/// `diagnostics` and become `Error` tokens (or are skipped, for stray characters).
+/// Splits `text` into tokens, ending with one `Eof` token. Malformed pieces are passed to
+/// `report` (span, error, hint) and become `Error` tokens (stray characters are skipped).
 pub(crate) fn lex(text: &str, mut report: impl FnMut(Span, Error, Option<String>)) -> Vec<Token> {
     let mut lexer = Lexer {
         text,

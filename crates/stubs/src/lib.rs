@@ -6,7 +6,7 @@
 //! underlined in the source line, and a hint where one helps. The language is specified in
 //! `docs/stub-language.md`, the contract between this crate and the interpreters.
 //!
-//! The pipeline: [`lexer`](crate) → recursive-descent parser → [`ast`] (spans on every node)
+//! The pipeline: lexer → recursive-descent parser → [`ast`] (spans on every node)
 //! → name resolution and type checking → [`checked`] (every expression typed, names resolved
 //! to parameters, `let`s, ghost globals and functions, operators resolved to their signed,
 //! unsigned or pointer meaning). Every stage collects all of its errors and goes on; the

@@ -550,3 +550,33 @@ fn loading_files_and_folders() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The reference's examples stay true: its first example checks, and its sample diagnostic is
+/// what the front end prints.
+#[test]
+fn the_reference_is_accurate() {
+    let doc = include_str!("../../../docs/stub-language.md");
+    let block_after = |heading: &str, fence: &str| -> String {
+        let from = doc.find(heading).expect("the heading");
+        let rest = &doc[from..];
+        let start = rest.find(fence).expect("a code block") + fence.len();
+        let end = rest[start..].find("```").expect("its end");
+        rest[start..start + end]
+            .trim_start_matches('\n')
+            .to_string()
+    };
+    let first = block_after("## A first example", "```\n");
+    let file = checked(&first);
+    assert_eq!(file.syscalls.len(), 1);
+    assert_eq!(file.stubs[0].examples.len(), 1);
+
+    let rendered = block_after("Two forms:", "```\nerror:");
+    let errors = parse_and_check(
+        "t.tstub",
+        "stub puts(s: ptr) -> i32 {\n    let n = cstring_length(s, 4096)\n    return n + 1\n}",
+    )
+    .expect_err("errors");
+    assert_eq!(format!("error:{rendered}"), errors[0].render());
+    let one_line = block_after("Two forms:", "```\n");
+    assert_eq!(one_line.trim(), errors[0].one_line());
+}
