@@ -368,7 +368,8 @@ impl Checker<'_> {
                         ok = false;
                         continue;
                     }
-                    match self.constant(value, ty) {
+                    let value = ast::ExampleValue::Expr(value.clone());
+                    match self.example_value(&value, ty, &name.name) {
                         Some(v) => globals.push((global, v)),
                         None => ok = false,
                     }
