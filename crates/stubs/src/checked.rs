@@ -307,7 +307,7 @@ pub enum StmtKind {
         value: Expr,
     },
     /// Writes `value` (of type `ty`, an integer type or `ptr`) at `addr` (a `ptr`) in the
-    /// target's byte order; `ty`'s size in memory many bytes.
+    /// target's byte order, as many bytes as [`Type::size_in_memory`] gives.
     Store {
         /// The address.
         addr: Expr,
