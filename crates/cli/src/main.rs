@@ -6,6 +6,7 @@
 
 mod input;
 mod lift;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Decide whether a patched binary behaves like the original.
+    Verify(verify::VerifyArgs),
     /// Lift machine code to tandem IR and print it, or report how much of a binary lifts.
     Lift(lift::LiftArgs),
 }
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Lift(args) => lift::run(&args),
+        Command::Verify(args) => verify::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -110,6 +110,11 @@ impl Solver {
         self.stats.solver_calls += 1;
         self.z3.push();
         self.z3.assert(&b);
+        if let Ok(dir) = std::env::var("TANDEM_DUMP_SMT") {
+            // A debugging aid: every query Z3 sees, as SMT-LIB2.
+            let path = std::path::Path::new(&dir).join(format!("q{}.smt2", self.stats.solver_calls));
+            let _ = std::fs::write(path, self.z3.to_smt2());
+        }
         let start = Instant::now();
         let result = self.z3.check();
         self.stats.solver_time += start.elapsed();

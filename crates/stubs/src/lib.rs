@@ -14,8 +14,9 @@
 //!
 //! What it deliberately is **not**:
 //!
-//! - not an interpreter: nothing here executes a stub, symbolically or concretely (the
-//!   `example` blocks are parsed and checked, not run);
+//! - not only a front end: [`symbolic`] interprets a checked stub over a symbolic machine
+//!   state (for the verifier) and [`concrete`] over a concrete one (for replaying
+//!   counterexamples and running examples);
 //! - not architecture-aware: register names in `clobbers` are kept as written, and the
 //!   calling conventions that bind parameters and return values live with the architectures;
 //! - not a solver client: constants are folded, nothing else is simplified.
@@ -69,13 +70,15 @@
 pub mod ast;
 mod check;
 pub mod checked;
+pub mod concrete;
 mod diagnostic;
 mod lexer;
 mod library;
 mod parser;
 mod source;
 mod suggest;
-mod types;
+pub mod symbolic;
+pub mod types;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

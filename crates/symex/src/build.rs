@@ -182,6 +182,17 @@ impl TermPool {
                 if cb == Some(ones) {
                     return a;
                 }
+                // Clearing low bits that are known to be zero changes nothing (`and rsp, -16`
+                // on an aligned stack pointer).
+                if let Some(m) = cb
+                    && m != 0
+                {
+                    let k = m.trailing_zeros().min(128) as u16;
+                    let high = ones & !((1u128 << k) - 1);
+                    if m == high && self.low_zeros(a, 8) >= k {
+                        return a;
+                    }
+                }
                 // A mask of low bits is a zero-extended bit range.
                 if let Some(m) = cb
                     && m != 0
@@ -217,6 +228,43 @@ impl TermPool {
             _ => {}
         }
         self.intern(Node::Binary(op, a, b), w)
+    }
+
+    /// How many low bits of `t` are known to be zero (looking `depth` levels down).
+    pub fn low_zeros(&self, t: TermId, depth: u32) -> u16 {
+        let w = self.width(t);
+        if depth == 0 {
+            return 0;
+        }
+        let r = match self.node(t) {
+            Node::Const { value, .. } => {
+                if *value == 0 {
+                    w
+                } else {
+                    value.trailing_zeros() as u16
+                }
+            }
+            Node::Concat(h, l) => {
+                let lw = self.width(*l);
+                let lz = self.low_zeros(*l, depth - 1);
+                if lz >= lw { lw + self.low_zeros(*h, depth - 1) } else { lz }
+            }
+            Node::ZeroExt { arg, .. } | Node::SignExt { arg, .. } => self.low_zeros(*arg, depth - 1),
+            Node::Binary(BinOp::Mul, a, b) => self.low_zeros(*a, depth - 1) + self.low_zeros(*b, depth - 1),
+            Node::Binary(BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor, a, b) => {
+                self.low_zeros(*a, depth - 1).min(self.low_zeros(*b, depth - 1))
+            }
+            Node::Binary(BinOp::And, a, b) => self.low_zeros(*a, depth - 1).max(self.low_zeros(*b, depth - 1)),
+            Node::Binary(BinOp::Shl, a, b) => match self.as_const(*b) {
+                Some(k) => self.low_zeros(*a, depth - 1).saturating_add(k.min(128) as u16),
+                None => 0,
+            },
+            Node::Unary(UnOp::Neg, a) => self.low_zeros(*a, depth - 1),
+            Node::Extract { lo, arg, .. } => self.low_zeros(*arg, depth - 1).saturating_sub(*lo),
+            Node::Ite(_, a, b) => self.low_zeros(*a, depth - 1).min(self.low_zeros(*b, depth - 1)),
+            _ => 0,
+        };
+        r.min(w)
     }
 
     fn eq(&mut self, a: TermId, b: TermId) -> TermId {

@@ -6,7 +6,7 @@ use tandem_ir::{ExitTo, Expr, Flow, Insn, Stmt, Target, Trap};
 
 use crate::memory::{self, InitialMemory, MemWrite, WriteKind};
 use crate::state::{Event, FaultKind, SymState};
-use crate::term::{TermId, TermPool, VarId, VarKind};
+use crate::term::{TermId, TermPool, VarKind};
 
 /// How control continues after an instruction on one path.
 #[derive(Clone, Debug)]
@@ -37,8 +37,8 @@ pub trait Observer {
 pub struct Machine<'a> {
     pub init: &'a dyn InitialMemory,
     pub observer: &'a dyn Observer,
-    /// Whether a variable is a pointer base (the stack base, a global, a heap object).
-    pub is_base: &'a dyn Fn(VarId) -> bool,
+    /// Whether a term is a pointer base (the stack base, a global, a heap object).
+    pub is_base: &'a dyn Fn(TermId) -> bool,
     /// Whether a constant address is mapped (a constant address elsewhere faults).
     pub is_mapped: &'a dyn Fn(u64) -> bool,
     /// Names undefined values uniquely.

@@ -25,6 +25,11 @@ use crate::term::{TermId, TermPool};
 
 /// What services system calls (the stubs).
 pub trait Environment {
+    /// The ghost globals and their initial values.
+    fn initial_ghosts(&mut self, _pool: &mut TermPool) -> Vec<(String, TermId)> {
+        Vec::new()
+    }
+
     /// Services the system call `state` stopped at; every outcome, possibly several paths.
     fn syscall(&mut self, m: &Machine, pool: &mut TermPool, state: SymState) -> Vec<SyscallResult>;
 }
@@ -59,7 +64,6 @@ pub struct RegionExit {
 /// Explores regions of one program.
 pub struct Explorer<'a> {
     pub prog: &'a Program<'a>,
-    pub machine: &'a Machine<'a>,
     /// Instructions one exploration may execute.
     pub max_steps: usize,
     rpo: std::cell::RefCell<HashMap<u64, Rc<HashMap<u64, u32>>>>,
@@ -73,10 +77,9 @@ struct Key {
 }
 
 impl<'a> Explorer<'a> {
-    pub fn new(prog: &'a Program<'a>, machine: &'a Machine<'a>, max_steps: usize) -> Explorer<'a> {
+    pub fn new(prog: &'a Program<'a>, max_steps: usize) -> Explorer<'a> {
         Explorer {
             prog,
-            machine,
             max_steps,
             rpo: Default::default(),
         }
@@ -142,6 +145,7 @@ impl<'a> Explorer<'a> {
     pub fn explore(
         &self,
         pool: &mut TermPool,
+        machine: &Machine,
         env: &mut dyn Environment,
         start: SymState,
         start_addr: u64,
@@ -164,7 +168,7 @@ impl<'a> Explorer<'a> {
                 }
                 let f = self.prog.function(st.function);
                 let end = f.block_containing(addr).map_or(0, |b| b.end);
-                let outs = self.run_block(pool, env, &f, st, addr, end, &mut steps);
+                let outs = self.run_block(pool, machine, env, &f, st, addr, end, &mut steps);
                 for (st, next) in outs {
                     match next {
                         Flow::Continue(a) => {
@@ -199,6 +203,7 @@ impl<'a> Explorer<'a> {
     fn run_block(
         &self,
         pool: &mut TermPool,
+        m: &Machine,
         env: &mut dyn Environment,
         f: &Function,
         st: SymState,
@@ -206,7 +211,6 @@ impl<'a> Explorer<'a> {
         end: u64,
         steps: &mut usize,
     ) -> Vec<(SymState, Flow)> {
-        let m = self.machine;
         let mut out = Vec::new();
         let mut work = vec![(st, addr)];
         while let Some((mut st, a)) = work.pop() {

@@ -19,6 +19,7 @@ mod exec;
 mod explore;
 mod linear;
 mod memory;
+mod print;
 mod state;
 mod subst;
 mod term;

@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use crate::term::{Node, TermId, TermPool, VarId};
+use crate::term::{TermId, TermPool};
 
 /// What a write stores.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +58,8 @@ impl PartialEq for MemLog {
         }
     }
 }
+
+impl Eq for MemLog {}
 
 impl MemLog {
     pub fn new() -> MemLog {
@@ -137,13 +139,10 @@ pub trait InitialMemory {
 pub fn base_of(
     pool: &mut TermPool,
     addr: TermId,
-    is_base: &dyn Fn(VarId) -> bool,
+    is_base: &dyn Fn(TermId) -> bool,
 ) -> Option<TermId> {
     let lin = pool.linear(addr);
-    lin.terms
-        .iter()
-        .find(|(t, c)| *c == 1 && matches!(pool.node(*t), Node::Var(v) if is_base(*v)))
-        .map(|(t, _)| *t)
+    lin.terms.iter().find(|(t, c)| *c == 1 && is_base(*t)).map(|(t, _)| *t)
 }
 
 /// Reads one byte at `addr`.
@@ -152,7 +151,7 @@ pub fn load_byte(
     log: &MemLog,
     addr: TermId,
     init: &dyn InitialMemory,
-    is_base: &dyn Fn(VarId) -> bool,
+    is_base: &dyn Fn(TermId) -> bool,
 ) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
     load_from(pool, &writes, addr, init, is_base)
@@ -163,7 +162,7 @@ fn load_from(
     writes: &[MemWrite],
     addr: TermId,
     init: &dyn InitialMemory,
-    is_base: &dyn Fn(VarId) -> bool,
+    is_base: &dyn Fn(TermId) -> bool,
 ) -> TermId {
     for (i, w) in writes.iter().enumerate() {
         let size = match &w.kind {
@@ -237,17 +236,32 @@ pub fn load(
     addr: TermId,
     size: u16,
     init: &dyn InitialMemory,
-    is_base: &dyn Fn(VarId) -> bool,
+    is_base: &dyn Fn(TermId) -> bool,
 ) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
-    // Fast path: the newest write with a constant difference covering the whole load.
-    if let Some(w) = writes.first()
-        && w.guard.is_none()
-        && let WriteKind::Value { value, size: ws } = &w.kind
-        && let Some(d) = pool.const_diff(addr, w.addr)
-        && d + u128::from(size) <= u128::from(*ws)
-    {
-        return pool.extract(*value, 8 * d as u16, 8 * size);
+    // Fast path: one write covers the whole load and every newer write is provably elsewhere.
+    let end = u128::from(size);
+    for w in &writes {
+        let (value, ws) = match &w.kind {
+            WriteKind::Value { value, size } => (Some(*value), u128::from(*size)),
+            WriteKind::Range { max, .. } => (None, u128::from(*max)),
+        };
+        match pool.const_diff(addr, w.addr) {
+            Some(d) if w.guard.is_none() && d + end <= ws && value.is_some() => {
+                let v = value.unwrap_or(addr);
+                return pool.extract(v, 8 * d as u16, 8 * size);
+            }
+            // Disjoint: the load starts after the write ends and ends before it starts
+            // (modulo 2^64).
+            Some(d) if (d as u64) >= ws as u64 && (d as u64).wrapping_neg() >= u64::from(size) => continue,
+            _ => {
+                let (ba, bw) = (base_of(pool, addr, is_base), base_of(pool, w.addr, is_base));
+                if ba.is_some() && bw.is_some() && ba != bw {
+                    continue;
+                }
+                break;
+            }
+        }
     }
     let mut acc: Option<TermId> = None;
     for i in (0..u64::from(size)).rev() {

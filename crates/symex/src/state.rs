@@ -7,10 +7,12 @@ use crate::term::{TermId, TermPool};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventArg {
     Value(TermId),
-    /// Bytes read from memory: `len` of them (at most `bytes.len()`), compared in full.
+    /// The `len` bytes at `base`, as the memory `mem` held them when the event happened
+    /// (read when events are compared, up to a bound on `len`).
     Bytes {
+        base: TermId,
         len: TermId,
-        bytes: Vec<TermId>,
+        mem: MemLog,
     },
 }
 

@@ -182,6 +182,17 @@ impl TermPool {
         f
     }
 
+    /// The uninterpreted function called `name`, if declared.
+    pub fn func_by_name(&self, name: &str) -> Option<FuncId> {
+        self.func_index.get(name).copied()
+    }
+
+    /// The term of a variable.
+    pub fn var_term(&mut self, v: VarId) -> TermId {
+        let w = self.vars[v.0 as usize].width;
+        self.intern(Node::Var(v), w)
+    }
+
     pub fn as_const(&self, t: TermId) -> Option<u128> {
         match self.node(t) {
             Node::Const { value, .. } => Some(*value),

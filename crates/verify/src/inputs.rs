@@ -1,0 +1,169 @@
+//! The analysis entry: the two sides set up, and their identical initial states.
+
+use tandem_cfg::Program;
+use tandem_loader::Binary;
+use tandem_symex::{MemLog, MemWrite, SymState, TermId, TermPool, VarKind, WriteKind};
+
+use crate::side::{Image, ObservedRange, Observed, SharedInputs, Side, SideId};
+use crate::{Config, Entry, Observe, VerifyError};
+
+/// Where a return from the analysed function lands: an address neither binary maps, the same
+/// for both.
+pub const RETURN_SENTINEL: u64 = 0xFFFF_FFFF_FFFF_FFF0;
+
+pub fn make_side<'b>(
+    pool: &mut TermPool,
+    id: SideId,
+    (file, binary): (&str, &'b Binary<'b>),
+    shared: &SharedInputs,
+    config: &Config,
+) -> Result<Side<'b>, VerifyError> {
+    let prog = Program::new(binary).map_err(|e| VerifyError::Input {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    let unknown = pool.fresh_var(format!("{}uninitialised", id.tag()), 0, VarKind::Memory);
+    let symbolic_data = config.symbolic_data || config.entry != Entry::Elf;
+    let mut ranges = Vec::new();
+    for s in binary.sections() {
+        if s.alloc && s.name == b".output" {
+            ranges.push(ObservedRange {
+                name: ".output".into(),
+                start: s.addr,
+                len: s.size,
+            });
+        }
+    }
+    for o in &config.observe {
+        match o {
+            Observe::Section(name) => {
+                let s = binary.section_by_name(name.as_bytes()).ok_or_else(|| VerifyError::Input {
+                    file: file.to_string(),
+                    message: format!("no section `{name}` to observe"),
+                })?;
+                ranges.push(ObservedRange {
+                    name: name.clone(),
+                    start: s.addr,
+                    len: s.size,
+                });
+            }
+            Observe::Symbol(name) => {
+                let s = binary.symbol(name.as_bytes()).filter(|s| s.defined).ok_or_else(|| VerifyError::Input {
+                    file: file.to_string(),
+                    message: format!("unknown symbol `{name}` to observe"),
+                })?;
+                ranges.push(ObservedRange {
+                    name: name.clone(),
+                    start: s.address,
+                    len: s.size.max(1),
+                });
+            }
+            Observe::Range { start, len } => ranges.push(ObservedRange {
+                name: format!("{start:#x}"),
+                start: *start,
+                len: *len,
+            }),
+            Observe::Globals => {
+                for seg in binary.segments() {
+                    if seg.perms.write {
+                        ranges.push(ObservedRange {
+                            name: "data".into(),
+                            start: seg.vaddr,
+                            len: seg.mem_size,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(Side {
+        id,
+        prog,
+        image: Image {
+            binary,
+            shared: shared.clone(),
+            unknown,
+            symbolic_data,
+            data_arrays: Default::default(),
+        },
+        observed: Observed { ranges },
+    })
+}
+
+/// Both sides' initial states at the entry and the entry addresses. Every register starts as
+/// the same input variable on both sides, except the stack pointer (the shared stack base)
+/// and the direction flag (clear, as the ABI guarantees).
+pub fn entry_states(
+    pool: &mut TermPool,
+    shared: &SharedInputs,
+    sides: [&Side; 2],
+    config: &Config,
+    ghosts: &[(String, TermId)],
+) -> Result<([SymState; 2], [u64; 2]), VerifyError> {
+    let desc = sides[0].prog.desc();
+    let mut regs: Vec<TermId> = Vec::with_capacity(desc.regs.len());
+    for (i, r) in desc.regs.iter().enumerate() {
+        let t = match r.name {
+            "rsp" => shared.stack_base,
+            "df" => pool.c(1, 0),
+            "fpu_cw" => pool.c(16, 0x37F),
+            "fpu_top" | "fpu_tags" | "fpu_c" => pool.c(r.width, 0),
+            _ => pool.fresh_var(format!("in.{}", r.name), r.width, VarKind::Input),
+        };
+        let _ = i;
+        regs.push(t);
+    }
+    let mut states = Vec::new();
+    let mut addrs = [0u64; 2];
+    for (i, side) in sides.iter().enumerate() {
+        let binary = side.image.binary;
+        let addr = match &config.entry {
+            Entry::Elf => binary.entry(),
+            Entry::Function(name) => binary
+                .symbol(name.as_bytes())
+                .filter(|s| s.defined)
+                .map(|s| s.address)
+                .ok_or_else(|| VerifyError::Input {
+                    file: side.id.name().to_string(),
+                    message: format!("unknown symbol `{name}`"),
+                })?,
+        };
+        addrs[i] = addr;
+        let mut st = SymState {
+            regs: regs.clone(),
+            mem: MemLog::new(),
+            ghosts: Vec::new(),
+            events: Vec::new(),
+            path: Vec::new(),
+            frames: Vec::new(),
+            function: addr,
+            root_function: addr,
+        };
+        st.regs[usize::from(desc.pc.id)] = pool.c(64, u128::from(addr));
+        // A plausible stack pointer: aligned, high in the user address space.
+        let sb = shared.stack_base;
+        let lo = pool.c(64, 0x7FF0_0000_0000);
+        let hi = pool.c(64, 0x7FFF_FFFF_0000);
+        let above = pool.binary(tandem_ir::BinOp::Ule, lo, sb);
+        let below = pool.ult(sb, hi);
+        let low = pool.extract(sb, 0, 4);
+        let zero = pool.c(4, 0);
+        let aligned = pool.eq_(low, zero);
+        st.assume(pool, above);
+        st.assume(pool, below);
+        st.assume(pool, aligned);
+        if let Entry::Function(_) = config.entry {
+            let ret = pool.c(64, u128::from(RETURN_SENTINEL));
+            st.mem.push(MemWrite {
+                addr: sb,
+                guard: None,
+                kind: WriteKind::Value { value: ret, size: 8 },
+            });
+        }
+        st.ghosts = ghosts.to_vec();
+        states.push(st);
+    }
+    let p = states.pop().expect("two states");
+    let o = states.pop().expect("two states");
+    Ok(([o, p], addrs))
+}

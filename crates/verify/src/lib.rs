@@ -1,0 +1,267 @@
+//! The verifier: decides trace equivalence of two binaries.
+//!
+//! [`verify`] builds the two sides (`side`), starts both at the analysis entry with identical
+//! inputs, runs the forward fixpoint over the pair graph (`product`, widening in
+//! `generalize`), and turns what it found into a [`Report`]: `equivalent` when every exit pair
+//! of every node was checked and nothing failed; `inequivalent` with a counterexample when a
+//! failure is confirmed by running both binaries concretely on the input the solver found;
+//! `inconclusive` with every reason otherwise.
+//!
+//! What it is not: no lifting, no term simplification, no solver internals, no output
+//! formats. System calls are the stubs' business (`tandem-stubs`, interpreted symbolically
+//! during the analysis and concretely for replay).
+
+mod events;
+mod generalize;
+mod inputs;
+mod product;
+mod replay;
+mod side;
+
+use std::time::{Duration, Instant};
+
+use tandem_loader::Binary;
+
+pub use tandem_stubs::concrete::{ConcreteArg, ConcreteEvent, ConcreteInput};
+pub use side::{ObservedRange, SideId};
+
+/// Limits; exhausting one is a reason for `inconclusive`, never a guess.
+#[derive(Clone, Debug)]
+pub struct Budgets {
+    /// The whole run (`--timeout`).
+    pub total: Duration,
+    /// One solver query.
+    pub query: Duration,
+    /// Instructions one region exploration may execute.
+    pub region_steps: usize,
+    /// Visits of one node before it is declared non-converging.
+    pub node_visits: u32,
+    /// Pair-graph nodes.
+    pub max_nodes: usize,
+}
+
+impl Budgets {
+    pub fn standard(total: Duration) -> Budgets {
+        Budgets {
+            total,
+            query: Duration::from_secs(10),
+            region_steps: 200_000,
+            node_visits: 24,
+            max_nodes: 2_000,
+        }
+    }
+}
+
+/// Where the analysis starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// The ELF entry point.
+    Elf,
+    /// A function, by symbol name in both binaries.
+    Function(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub entry: Entry,
+    /// Extra observable memory, by section name, symbol name or address range.
+    pub observe: Vec<Observe>,
+    /// Writable data is input (shared) rather than each binary's own contents.
+    pub symbolic_data: bool,
+    pub budgets: Budgets,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Observe {
+    Section(String),
+    Symbol(String),
+    Range { start: u64, len: u64 },
+    /// Every store to writable data.
+    Globals,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Equivalent,
+    ConditionallyEquivalent,
+    Inequivalent,
+    Inconclusive,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Equivalent => "equivalent",
+            Verdict::ConditionallyEquivalent => "conditionally-equivalent",
+            Verdict::Inequivalent => "inequivalent",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// Why the verifier could not decide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A path the analysis cannot follow (unsupported instruction, unresolved jump, ...).
+    Stuck(String),
+    Solver(String),
+    Budget(String),
+    /// The abstraction at a loop could not be made to cover every iteration.
+    Abstraction(String),
+    /// A possible difference found under an abstraction that concrete replay did not confirm.
+    Unconfirmed(String),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Stuck(s) => write!(f, "cannot analyse: {s}"),
+            Reason::Solver(s) => write!(f, "solver gave up: {s}"),
+            Reason::Budget(s) => write!(f, "budget exhausted: {s}"),
+            Reason::Abstraction(s) => write!(f, "loop abstraction failed: {s}"),
+            Reason::Unconfirmed(s) => write!(f, "possible difference not confirmed concretely: {s}"),
+        }
+    }
+}
+
+/// A proof obligation that failed.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub node: String,
+    /// When this holds, the traces may differ.
+    pub condition: tandem_symex::TermId,
+    pub what: String,
+    /// Found on exact states: a model of the condition is a real input.
+    pub exact: bool,
+}
+
+/// A concrete input on which the two binaries behave differently, with both traces.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    pub input: ConcreteInput,
+    pub original: Vec<ConcreteEvent>,
+    pub patched: Vec<ConcreteEvent>,
+    /// Where the symbolic analysis found the difference.
+    pub found_at: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub seconds: f64,
+    pub nodes: usize,
+    pub visits: u64,
+    pub regions: u64,
+    pub exit_pairs: u64,
+    pub event_checks: u64,
+    pub widenings: u64,
+    pub solver: tandem_smt::Stats,
+    pub terms: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+    pub counterexample: Option<Counterexample>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("{file}: {message}")]
+    Input { file: String, message: String },
+}
+
+/// Decides trace equivalence of `original` and `patched`.
+pub fn verify(
+    original: (&str, &Binary),
+    patched: (&str, &Binary),
+    lib: &tandem_stubs::Library,
+    config: &Config,
+) -> Result<Report, VerifyError> {
+    let start = Instant::now();
+    let _span = tracing::info_span!("verify").entered();
+    let mut pool = tandem_symex::TermPool::new();
+    let shared = side::SharedInputs::new(&mut pool);
+    let sides = [
+        inputs::make_side(&mut pool, SideId::Original, original, &shared, config)?,
+        inputs::make_side(&mut pool, SideId::Patched, patched, &shared, config)?,
+    ];
+    let symbolic = |side: &side::Side| -> Box<dyn tandem_symex::Environment + '_> {
+        Box::new(tandem_stubs::symbolic::SymbolicEnv::new(
+            lib,
+            tandem_stubs::types::Arch::X86_64,
+            tandem_stubs::symbolic::X86_64_SYSCALL,
+            side.prog.desc(),
+        ))
+    };
+    let ghosts = symbolic(&sides[0]).initial_ghosts(&mut pool);
+    let (states, addrs) = inputs::entry_states(&mut pool, &shared, [&sides[0], &sides[1]], config, &ghosts)?;
+    let solver = tandem_smt::Solver::new(config.budgets.query);
+    let mut eng = product::Engine::new(
+        pool,
+        solver,
+        [&sides[0], &sides[1]],
+        [symbolic(&sides[0]), symbolic(&sides[1])],
+        shared.clone(),
+        config.budgets.clone(),
+        true,
+    );
+    eng.add_root(states, addrs);
+    // Cheap first: concrete runs on random inputs find most differences at once.
+    if let Some(cx) = replay::random_testing(&mut eng, [&sides[0], &sides[1]], lib, config, 48, 0x7A4D) {
+        return Ok(Report {
+            verdict: Verdict::Inequivalent,
+            reasons: Vec::new(),
+            counterexample: Some(cx),
+            stats: Stats {
+                seconds: start.elapsed().as_secs_f64(),
+                ..Stats::default()
+            },
+        });
+    }
+    eng.run();
+    let mut reasons = eng.reasons.clone();
+    let mut counterexample = None;
+    for f in eng.failures.clone() {
+        if counterexample.is_some() {
+            break;
+        }
+        match replay::confirm(&mut eng, &f, [&sides[0], &sides[1]], lib, config) {
+            Some(cx) => counterexample = Some(cx),
+            None => {
+                let r = Reason::Unconfirmed(format!("{} at {}", f.what, f.node));
+                if !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
+        }
+    }
+    let verdict = if counterexample.is_some() {
+        Verdict::Inequivalent
+    } else if reasons.is_empty() {
+        Verdict::Equivalent
+    } else {
+        Verdict::Inconclusive
+    };
+    let stats = Stats {
+        seconds: start.elapsed().as_secs_f64(),
+        nodes: eng.nodes.len(),
+        visits: eng.stats.visits,
+        regions: eng.stats.regions,
+        exit_pairs: eng.stats.exit_pairs,
+        event_checks: eng.stats.event_checks,
+        widenings: eng.stats.widenings,
+        solver: eng.solver.stats.clone(),
+        terms: eng.pool.len(),
+    };
+    if counterexample.is_some() {
+        reasons.clear();
+    }
+    Ok(Report {
+        verdict,
+        reasons,
+        counterexample,
+        stats,
+    })
+}

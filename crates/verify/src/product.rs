@@ -1,0 +1,548 @@
+//! The product of the two binaries: the pair graph and its forward fixpoint.
+//!
+//! A node pairs a point of the original with a point of the patched binary (a cut point
+//! reached by both, or the end of one), with an abstract input state per side (terms over the
+//! node's variables), the invariants assumed there, and the events one side emitted that the
+//! other has not matched yet. Visiting a node explores each side's region from its input
+//! (see `tandem_symex::Explorer`), pairs every exit of the original with every exit of the
+//! patched binary whose joint path condition is satisfiable, compares their events under that
+//! condition, and passes the pair's states on to the successor node. A successor reached
+//! again is joined: either the new arrival is an instance of its abstraction (nothing to do),
+//! or the abstraction is widened (`generalize`) and the node visited again. Every path of each
+//! side ends in some exit, so the exit pairs cover every execution.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
+
+use tandem_symex::{Event, ExitKind, Explorer, Frame, Machine, RegionExit, SymState, TermId, TermPool};
+
+use crate::events::{describe, event_eq};
+use crate::generalize::{self, Abstraction};
+use crate::side::Side;
+use crate::{Budgets, Failure, Reason};
+
+/// Where one side is at a node.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Point {
+    At {
+        addr: u64,
+        frames: Vec<Frame>,
+        function: u64,
+    },
+    /// The side ended (exited, died, or returned from the analysed function).
+    Ended,
+}
+
+impl Point {
+    fn of(kind: &ExitKind, st: &SymState) -> Point {
+        match kind {
+            ExitKind::Cut(a) => Point::At {
+                addr: *a,
+                frames: st.frames.clone(),
+                function: st.function,
+            },
+            _ => Point::Ended,
+        }
+    }
+
+    pub fn describe(&self, names: &dyn Fn(u64) -> Option<String>) -> String {
+        match self {
+            Point::At { addr, function, .. } => match names(*function) {
+                Some(n) => format!("{addr:#x} in {n}"),
+                None => format!("{addr:#x}"),
+            },
+            Point::Ended => "end".to_string(),
+        }
+    }
+}
+
+pub struct NodeData {
+    pub key: (Point, Point),
+    pub states: [Option<SymState>; 2],
+    pub pending: [Vec<Event>; 2],
+    pub abs: Abstraction,
+    /// Whether the input states are exact (no abstraction yet): then every failure found here
+    /// is a real execution.
+    pub exact: bool,
+    pub visits: u32,
+}
+
+/// One side's exit, or its end if it had ended before the node.
+struct SideExit {
+    kind: ExitKind,
+    state: Option<SymState>,
+}
+
+pub struct Engine<'s, 'b> {
+    pub pool: TermPool,
+    pub solver: tandem_smt::Solver,
+    pub sides: [&'s Side<'b>; 2],
+    explorers: [Explorer<'s>; 2],
+    envs: [Box<dyn tandem_symex::Environment + 's>; 2],
+    shared: crate::side::SharedInputs,
+    entry_addrs: [u64; 2],
+    pub nodes: Vec<NodeData>,
+    index: HashMap<(Point, Point), usize>,
+    work: BTreeSet<usize>,
+    pub failures: Vec<Failure>,
+    pub reasons: Vec<Reason>,
+    pub budgets: Budgets,
+    deadline: Instant,
+    /// Whether nodes are widened (proof mode) or unrolled (exact search for counterexamples).
+    pub widen: bool,
+    pub stats: EngineStats,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EngineStats {
+    pub visits: u64,
+    pub regions: u64,
+    pub exit_pairs: u64,
+    pub event_checks: u64,
+    pub widenings: u64,
+}
+
+impl<'s, 'b> Engine<'s, 'b> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        pool: TermPool,
+        solver: tandem_smt::Solver,
+        sides: [&'s Side<'b>; 2],
+        envs: [Box<dyn tandem_symex::Environment + 's>; 2],
+        shared: crate::side::SharedInputs,
+        budgets: Budgets,
+        widen: bool,
+    ) -> Engine<'s, 'b> {
+        let explorers = [
+            Explorer::new(&sides[0].prog, budgets.region_steps),
+            Explorer::new(&sides[1].prog, budgets.region_steps),
+        ];
+        let deadline = Instant::now() + budgets.total;
+        Engine {
+            pool,
+            solver,
+            sides,
+            explorers,
+            envs,
+            shared,
+            entry_addrs: [0, 0],
+            nodes: Vec::new(),
+            index: HashMap::new(),
+            work: BTreeSet::new(),
+            failures: Vec::new(),
+            reasons: Vec::new(),
+            budgets,
+            deadline,
+            widen,
+            stats: EngineStats::default(),
+        }
+    }
+
+
+    pub fn stack_base_term(&self) -> TermId {
+        self.shared.stack_base
+    }
+
+    pub fn stack_contents_term(&self) -> TermId {
+        self.shared.stack_mem
+    }
+
+    pub fn entry_addrs(&self) -> [u64; 2] {
+        self.entry_addrs
+    }
+
+    /// The argument widths of a declared uninterpreted function.
+    pub fn pool_func_args(&self, name: &str) -> Option<Vec<u16>> {
+        self.pool.func_by_name(name).map(|f| self.pool.func(f).args.clone())
+    }
+
+    pub fn pool_var_term(&mut self, v: tandem_symex::VarId) -> Option<TermId> {
+        Some(self.pool.var_term(v))
+    }
+
+    /// Whether `goal` provably holds under `cond` (an unknown answer is a no).
+    pub fn holds(&mut self, cond: TermId, goal: TermId) -> bool {
+        if self.pool.is_true(goal) {
+            return true;
+        }
+        matches!(self.solver.prove(&mut self.pool, cond, goal), tandem_smt::Answer::Unsat)
+    }
+
+    fn reason(&mut self, r: Reason) {
+        if !self.reasons.contains(&r) {
+            self.reasons.push(r);
+        }
+    }
+
+    /// Adds the analysis entry: both sides at their entry points, identical inputs.
+    pub fn add_root(&mut self, states: [SymState; 2], addrs: [u64; 2]) {
+        self.entry_addrs = addrs;
+        let key = (
+            Point::At {
+                addr: addrs[0],
+                frames: vec![],
+                function: states[0].function,
+            },
+            Point::At {
+                addr: addrs[1],
+                frames: vec![],
+                function: states[1].function,
+            },
+        );
+        let [o, p] = states;
+        self.nodes.push(NodeData {
+            key: key.clone(),
+            states: [Some(o), Some(p)],
+            pending: [vec![], vec![]],
+            abs: Abstraction::default(),
+            exact: true,
+            visits: 0,
+        });
+        self.index.insert(key, 0);
+        self.work.insert(0);
+    }
+
+    /// Runs the fixpoint until no node changes or a budget runs out.
+    pub fn run(&mut self) {
+        let _span = tracing::debug_span!("fixpoint").entered();
+        while let Some(n) = self.work.pop_first() {
+            if Instant::now() > self.deadline {
+                self.reason(Reason::Budget("the overall time budget (--timeout) ran out".into()));
+                return;
+            }
+            if self.nodes.len() > self.budgets.max_nodes {
+                self.reason(Reason::Budget(format!(
+                    "more than {} pair-graph nodes",
+                    self.budgets.max_nodes
+                )));
+                return;
+            }
+            if self.nodes[n].visits >= self.budgets.node_visits {
+                self.reason(Reason::Budget(format!(
+                    "node {} was revisited {} times without converging",
+                    self.describe_node(n),
+                    self.budgets.node_visits
+                )));
+                continue;
+            }
+            self.visit(n);
+        }
+    }
+
+    pub fn describe_node(&self, n: usize) -> String {
+        let (a, b) = &self.nodes[n].key;
+        let names0 = |f: u64| self.sides[0].prog.function_name(f).map(str::to_string);
+        let names1 = |f: u64| self.sides[1].prog.function_name(f).map(str::to_string);
+        format!("({} | {})", a.describe(&names0), b.describe(&names1))
+    }
+
+    fn explore(&mut self, side: usize, st: SymState, addr: u64) -> Vec<RegionExit> {
+        self.stats.regions += 1;
+        let s = self.sides[side];
+        let sb = self.shared.stack_base;
+        let is_base = move |t: TermId| t == sb;
+        let is_mapped = |a: u64| s.is_mapped(a);
+        let m = Machine {
+            init: &s.image,
+            observer: &s.observed,
+            is_base: &is_base,
+            is_mapped: &is_mapped,
+            undefined: std::cell::Cell::new(0),
+            tag: s.id.tag(),
+        };
+        self.explorers[side].explore(&mut self.pool, &m, self.envs[side].as_mut(), st, addr)
+    }
+
+    fn side_exits(&mut self, n: usize, side: usize) -> Vec<SideExit> {
+        let node = &self.nodes[n];
+        let (Point::At { addr, .. }, Some(st)) = (if side == 0 { &node.key.0 } else { &node.key.1 }, &node.states[side]) else {
+            return vec![SideExit {
+                kind: ExitKind::End,
+                state: None,
+            }];
+        };
+        let (addr, st) = (*addr, st.clone());
+        self.explore(side, st, addr)
+            .into_iter()
+            .map(|e| SideExit {
+                kind: e.kind,
+                state: Some(e.state),
+            })
+            .collect()
+    }
+
+    fn visit(&mut self, n: usize) {
+        self.stats.visits += 1;
+        self.nodes[n].visits += 1;
+        let _span = tracing::debug_span!("visit", node = n).entered();
+        tracing::debug!(node = %self.describe_node(n), exact = self.nodes[n].exact, "visit");
+        let exits_o = self.side_exits(n, 0);
+        let exits_p = self.side_exits(n, 1);
+        if tracing::enabled!(tracing::Level::TRACE) {
+            for (side, exits) in [(0, &exits_o), (1, &exits_p)] {
+                for e in exits {
+                    let path: Vec<String> = e
+                        .state
+                        .as_ref()
+                        .map(|s| s.path.iter().map(|c| self.pool.show(*c, 12)).collect())
+                        .unwrap_or_default();
+                    tracing::trace!(side, kind = ?e.kind, ?path, "exit");
+                }
+            }
+        }
+        // Invariant candidates from the paths out of an abstract node.
+        let paths: Vec<Vec<TermId>> = exits_o
+            .iter()
+            .chain(&exits_p)
+            .filter_map(|e| e.state.as_ref().map(|s| s.path.clone()))
+            .collect();
+        if self.widen && generalize::propose_invariants(self, n, &paths) {
+            self.work.insert(n);
+            return;
+        }
+        for e1 in &exits_o {
+            for e2 in &exits_p {
+                self.pair(n, e1, e2);
+            }
+        }
+    }
+
+    /// The joint condition of two exits (each side's path condition includes the node's).
+    fn joint(&mut self, n: usize, e1: &SideExit, e2: &SideExit) -> TermId {
+        let mut conj: Vec<TermId> = Vec::new();
+        for (i, e) in [e1, e2].into_iter().enumerate() {
+            match &e.state {
+                Some(s) => conj.extend(s.path.iter().copied()),
+                None => {
+                    if let Some(s) = &self.nodes[n].states[i] {
+                        conj.extend(s.path.iter().copied());
+                    }
+                }
+            }
+        }
+        conj.extend(self.nodes[n].abs.invariants.iter().copied());
+        conj.sort();
+        conj.dedup();
+        self.pool.all(conj)
+    }
+
+    fn pair(&mut self, n: usize, e1: &SideExit, e2: &SideExit) {
+        let cond = self.joint(n, e1, e2);
+        if self.pool.is_false(cond) {
+            return;
+        }
+        match self.solver.check(&self.pool, cond) {
+            tandem_smt::Answer::Unsat => return,
+            tandem_smt::Answer::Unknown(why) => {
+                self.reason(Reason::Solver(format!("feasibility of an exit pair at {}: {why}", self.describe_node(n))));
+            }
+            tandem_smt::Answer::Sat(_) => {}
+        }
+        self.stats.exit_pairs += 1;
+        for e in [e1, e2] {
+            if let ExitKind::Stuck(why) = &e.kind {
+                let where_ = self.describe_node(n);
+                self.reason(Reason::Stuck(format!("{why} (from {where_})")));
+                return;
+            }
+        }
+        // Events: what the node carried, then what each side emitted.
+        let mut evs: [Vec<Event>; 2] = self.nodes[n].pending.clone();
+        for (i, e) in [e1, e2].into_iter().enumerate() {
+            if let Some(s) = &e.state {
+                evs[i].extend(s.events.iter().cloned());
+            }
+            if let ExitKind::Return(t) = &e.kind {
+                let _ = t;
+                if let Some(s) = &e.state {
+                    let rax = self.sides[i].prog.desc().reg("rax").map(|r| s.regs[usize::from(r.id)]);
+                    if let Some(v) = rax {
+                        evs[i].push(Event::Return { value: v });
+                    }
+                }
+            }
+        }
+        let common = evs[0].len().min(evs[1].len());
+        for k in 0..common {
+            self.stats.event_checks += 1;
+            let (a, b) = (evs[0][k].clone(), evs[1][k].clone());
+            let Some(bound) = self.range_bound(cond, &a, &b) else {
+                let where_ = self.describe_node(n);
+                self.reason(Reason::Budget(format!("a byte range in an event at {where_} may be longer than 4096 bytes")));
+                return;
+            };
+            let sides = self.sides;
+            let sb = self.shared.stack_base;
+            let mut read = |pool: &mut TermPool, side: usize, arg: &tandem_symex::EventArg, i: u64| -> TermId {
+                let tandem_symex::EventArg::Bytes { base, mem, .. } = arg else {
+                    return pool.c(8, 0);
+                };
+                let addr = pool.add_const(*base, u128::from(i));
+                let is_base = move |t: TermId| t == sb;
+                tandem_symex::load_byte(pool, mem, addr, &sides[side].image, &is_base)
+            };
+            let eq = event_eq(&mut self.pool, &a, &b, bound, &mut read);
+            let ok = match eq {
+                None => false,
+                Some(eq) => self.proved(cond, eq, n, &a, &b),
+            };
+            if !ok {
+                if eq.is_none() {
+                    self.fail(n, cond, format!(
+                        "event {} differs: {} vs {}",
+                        k + 1,
+                        describe(&self.pool, &a),
+                        describe(&self.pool, &b)
+                    ));
+                }
+                return;
+            }
+        }
+        let left: [Vec<Event>; 2] = [evs[0][common..].to_vec(), evs[1][common..].to_vec()];
+        let point = |e: &SideExit| match &e.state {
+            Some(s) => Point::of(&e.kind, s),
+            None => Point::Ended,
+        };
+        let ends = [point(e1), point(e2)];
+        let ended = [ends[0] == Point::Ended, ends[1] == Point::Ended];
+        if ended[0] && ended[1] {
+            if !left[0].is_empty() || !left[1].is_empty() {
+                let (more, extra) = if left[0].is_empty() { ("patched", &left[1][0]) } else { ("original", &left[0][0]) };
+                let d = describe(&self.pool, extra);
+                self.fail(n, cond, format!("only the {more} binary goes on to {d}"));
+            }
+            return;
+        }
+        let key = (ends[0].clone(), ends[1].clone());
+        let mk = |e: &SideExit, ended: bool| -> Option<SymState> {
+            if ended {
+                return None;
+            }
+            e.state.clone().map(|mut s| {
+                s.events.clear();
+                s
+            })
+        };
+        let mut arrival = [mk(e1, ended[0]), mk(e2, ended[1])];
+        // The joint condition holds on arrival: it relates the two sides.
+        for s in arrival.iter_mut().flatten() {
+            let parts: Vec<TermId> = self.nodes[n].abs.invariants.clone();
+            for c in parts {
+                s.assume(&mut self.pool, c);
+            }
+        }
+        let exact = self.nodes[n].exact;
+        self.arrive(key, arrival, left, exact, cond);
+    }
+
+    /// A bound on the byte-range lengths of two events under `cond` (0 when they have none).
+    fn range_bound(&mut self, cond: TermId, a: &Event, b: &Event) -> Option<u64> {
+        let lens: Vec<TermId> = crate::events::range_lengths(a)
+            .into_iter()
+            .chain(crate::events::range_lengths(b))
+            .collect();
+        if lens.is_empty() {
+            return Some(0);
+        }
+        let mut max = 0u64;
+        let mut symbolic = Vec::new();
+        for l in lens {
+            match self.pool.as_const(l) {
+                Some(c) => max = max.max(c as u64),
+                None => symbolic.push(l),
+            }
+        }
+        if symbolic.is_empty() {
+            return Some(max);
+        }
+        'bounds: for b in [64u64, 256, 4096] {
+            for &l in &symbolic {
+                let k = self.pool.c(64, u128::from(b));
+                let le = self.pool.binary(tandem_ir::BinOp::Ule, l, k);
+                if !self.holds(cond, le) {
+                    continue 'bounds;
+                }
+            }
+            return Some(max.max(b));
+        }
+        None
+    }
+
+    /// Whether `goal` holds under `cond`; records a failure if it does not.
+    fn proved(&mut self, cond: TermId, goal: TermId, n: usize, a: &Event, b: &Event) -> bool {
+        if self.pool.is_true(goal) {
+            return true;
+        }
+        match self.solver.prove(&mut self.pool, cond, goal) {
+            tandem_smt::Answer::Unsat => true,
+            tandem_smt::Answer::Sat(_) => {
+                let msg = format!("{} vs {}", describe(&self.pool, a), describe(&self.pool, b));
+                let ng = self.pool.not(goal);
+                let c = self.pool.and(cond, ng);
+                self.fail(n, c, format!("observable events may differ: {msg}"));
+                false
+            }
+            tandem_smt::Answer::Unknown(why) => {
+                self.reason(Reason::Solver(format!(
+                    "comparing events at {}: {why}",
+                    self.describe_node(n)
+                )));
+                false
+            }
+        }
+    }
+
+    fn fail(&mut self, n: usize, condition: TermId, what: String) {
+        let where_ = self.describe_node(n);
+        tracing::debug!(node = %where_, %what, "failure");
+        self.failures.push(Failure {
+            node: where_,
+            condition,
+            what,
+            exact: self.nodes[n].exact,
+        });
+    }
+
+    fn arrive(
+        &mut self,
+        key: (Point, Point),
+        arrival: [Option<SymState>; 2],
+        pending: [Vec<Event>; 2],
+        exact: bool,
+        cond: TermId,
+    ) {
+        let existing = self.index.get(&key).copied();
+        let unroll = !self.widen;
+        match existing {
+            Some(k) if !unroll => {
+                match generalize::join(self, k, &arrival, &pending, cond) {
+                    generalize::Join::Subsumed => {}
+                    generalize::Join::Widened => {
+                        self.stats.widenings += 1;
+                        self.nodes[k].exact = false;
+                        self.work.insert(k);
+                    }
+                    generalize::Join::Failed(why) => {
+                        let where_ = self.describe_node(k);
+                        self.reason(Reason::Abstraction(format!("{why} at {where_}")));
+                    }
+                }
+            }
+            _ => {
+                let id = self.nodes.len();
+                self.nodes.push(NodeData {
+                    key: key.clone(),
+                    states: arrival,
+                    pending,
+                    abs: Abstraction::default(),
+                    exact,
+                    visits: 0,
+                });
+                if existing.is_none() {
+                    self.index.insert(key, id);
+                }
+                self.work.insert(id);
+            }
+        }
+    }
+}

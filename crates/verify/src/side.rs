@@ -1,0 +1,191 @@
+//! One binary of the comparison: its program, its initial memory, its observable ranges.
+
+use tandem_cfg::Program;
+use tandem_loader::Binary;
+use tandem_symex::{InitialMemory, Node, Observer, TermId, TermPool, VarId, VarKind};
+
+/// Which binary.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum SideId {
+    Original,
+    Patched,
+}
+
+impl SideId {
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SideId::Original => "original",
+            SideId::Patched => "patched",
+        }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            SideId::Original => "o.",
+            SideId::Patched => "p.",
+        }
+    }
+}
+
+/// A range of observable memory: every store into it is an event.
+#[derive(Clone, Debug)]
+pub struct ObservedRange {
+    pub name: String,
+    pub start: u64,
+    pub len: u64,
+}
+
+/// Variables both binaries share: their inputs are the same.
+#[derive(Clone, Debug)]
+pub struct SharedInputs {
+    /// The stack pointer at the analysis entry: 16-byte aligned by construction (a 60-bit
+    /// variable above four zero bits), so `and rsp, -16` is seen to change nothing.
+    pub stack_base: TermId,
+    pub stack_base_var: VarId,
+    /// The stack contents above the entry stack pointer (arguments, environment), indexed by
+    /// offset from the stack base.
+    pub stack_mem: TermId,
+}
+
+impl SharedInputs {
+    pub fn new(pool: &mut TermPool) -> SharedInputs {
+        let high = pool.fresh_var("stack", 60, VarKind::Input);
+        let Node::Var(stack_base_var) = pool.node(high).clone() else {
+            unreachable!("fresh_var makes a variable")
+        };
+        let zero = pool.c(4, 0);
+        let stack_base = pool.concat(high, zero);
+        let stack_mem = pool.fresh_var("stack_contents", 0, VarKind::Memory);
+        SharedInputs {
+            stack_base,
+            stack_base_var,
+            stack_mem,
+        }
+    }
+}
+
+/// The memory a binary starts with: its image (read-only data exactly, writable data either
+/// exactly or as shared input), the shared stack contents, and unknown bytes elsewhere.
+pub struct Image<'b> {
+    pub binary: &'b Binary<'b>,
+    pub shared: SharedInputs,
+    /// Bytes of this binary's memory that no one initialised (e.g. the stack below the entry).
+    pub unknown: TermId,
+    /// Writable data is input (shared by name with the other binary) rather than the
+    /// binary's own contents.
+    pub symbolic_data: bool,
+    pub data_arrays: std::cell::RefCell<Vec<(String, TermId)>>,
+}
+
+/// Tables read at a computed index are spelled out as an `ite` over at most this many bytes.
+const MAX_TABLE: u64 = 256;
+
+impl Image<'_> {
+    fn unknown_byte(&self, pool: &mut TermPool, addr: TermId) -> TermId {
+        pool.select(self.unknown, addr)
+    }
+
+    /// The data array shared by both binaries for the writable object `name`.
+    fn data_array(&self, pool: &mut TermPool, name: &str) -> TermId {
+        if let Some((_, t)) = self.data_arrays.borrow().iter().find(|(n, _)| n == name) {
+            return *t;
+        }
+        let t = pool.fresh_var(format!("data.{name}"), 0, VarKind::Memory);
+        self.data_arrays.borrow_mut().push((name.to_string(), t));
+        t
+    }
+
+    /// The byte of the image at a constant address.
+    fn image_byte(&self, pool: &mut TermPool, a: u64) -> Option<TermId> {
+        let perms = self.binary.perms_at(a)?;
+        if perms.write && self.symbolic_data {
+            let sym = self.binary.symbol_containing(a);
+            let (name, off) = match sym {
+                Some(s) => (s.name_lossy().into_owned(), a - s.address),
+                None => (format!("{a:#x}"), 0),
+            };
+            let arr = self.data_array(pool, &name);
+            let o = pool.c(64, u128::from(off));
+            return Some(pool.select(arr, o));
+        }
+        let b = self.binary.read(a, 1).map_or(0, |b| b[0]);
+        Some(pool.c(8, u128::from(b)))
+    }
+}
+
+impl InitialMemory for Image<'_> {
+    fn byte(&self, pool: &mut TermPool, addr: TermId) -> TermId {
+        let lin = pool.linear(addr);
+        if lin.is_constant() {
+            return match self.image_byte(pool, lin.constant as u64) {
+                Some(b) => b,
+                None => self.unknown_byte(pool, addr),
+            };
+        }
+        if lin.terms.iter().any(|(t, c)| *t == self.shared.stack_base && *c == 1) {
+            let off = pool.sub(addr, self.shared.stack_base);
+            return match pool.as_const(off) {
+                Some(o) if (o as u64 as i64) >= 0 => pool.select(self.shared.stack_mem, off),
+                _ => self.unknown_byte(pool, addr),
+            };
+        }
+        // A read-only table indexed by a computed offset: spell out the table's bytes.
+        let base = lin.constant as u64;
+        if let Some(sym) = self.binary.symbol_containing(base)
+            && sym.size > 0
+            && sym.size <= MAX_TABLE
+            && self.binary.perms_at(base).is_some_and(|p| !p.write)
+        {
+            let start = pool.c(64, u128::from(sym.address));
+            let off = pool.sub(addr, start);
+            let mut acc = self.unknown_byte(pool, addr);
+            for i in (0..sym.size).rev() {
+                let Some(b) = self.image_byte(pool, sym.address + i) else {
+                    continue;
+                };
+                let k = pool.c(64, u128::from(i));
+                let hit = pool.eq_(off, k);
+                acc = pool.ite(hit, b, acc);
+            }
+            return acc;
+        }
+        self.unknown_byte(pool, addr)
+    }
+}
+
+/// Observable memory of one binary.
+pub struct Observed {
+    pub ranges: Vec<ObservedRange>,
+}
+
+impl Observer for Observed {
+    fn observed(&self, pool: &mut TermPool, addr: TermId) -> Option<(String, TermId)> {
+        let lin = pool.linear(addr);
+        let c = lin.constant as u64;
+        let r = self
+            .ranges
+            .iter()
+            .find(|r| c >= r.start && c - r.start < r.len)?;
+        let start = pool.c(64, u128::from(r.start));
+        let off = pool.sub(addr, start);
+        Some((r.name.clone(), off))
+    }
+}
+
+/// Everything about one binary the verifier needs.
+pub struct Side<'b> {
+    pub id: SideId,
+    pub prog: Program<'b>,
+    pub image: Image<'b>,
+    pub observed: Observed,
+}
+
+impl<'b> Side<'b> {
+    pub fn is_mapped(&self, addr: u64) -> bool {
+        self.image.binary.perms_at(addr).is_some()
+    }
+}
