@@ -18,9 +18,11 @@ mod cfar;
 mod discover;
 mod dot;
 mod jump_table;
+mod liveness;
 mod program;
 
 pub use cfar::{Cfar, CfarExit, HeadKind, cfars};
 pub use discover::{Block, CallSite, Function, Terminator};
 pub use dot::function_dot;
+pub use liveness::{Liveness, RegSet};
 pub use program::{CfgError, Program};

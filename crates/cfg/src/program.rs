@@ -9,6 +9,7 @@ use tandem_lift::{Arch, X86_64};
 use tandem_loader::{Arch as Machine, Binary, SymbolKind};
 
 use crate::discover::{self, Function};
+use crate::liveness::Liveness;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CfgError {
@@ -49,6 +50,7 @@ pub struct Program<'b> {
     lifter: X86_64,
     insns: RefCell<HashMap<u64, Rc<Insn>>>,
     functions: RefCell<HashMap<u64, Rc<Function>>>,
+    liveness: RefCell<HashMap<u64, Rc<Liveness>>>,
     /// Entry address to name, for defined function symbols.
     names: HashMap<u64, String>,
     /// Function entries being discovered, to break recursion in the no-return analysis.
@@ -80,6 +82,7 @@ impl<'b> Program<'b> {
             lifter,
             insns: RefCell::new(HashMap::new()),
             functions: RefCell::new(HashMap::new()),
+            liveness: RefCell::new(HashMap::new()),
             names,
             in_progress: RefCell::new(Vec::new()),
         })
@@ -158,6 +161,17 @@ impl<'b> Program<'b> {
         self.in_progress.borrow_mut().retain(|e| *e != entry);
         self.functions.borrow_mut().insert(entry, f.clone());
         f
+    }
+
+    /// Register liveness in the function starting at `entry`, computed on first use.
+    pub fn liveness(&self, entry: u64) -> Rc<Liveness> {
+        if let Some(l) = self.liveness.borrow().get(&entry) {
+            return l.clone();
+        }
+        let f = self.function(entry);
+        let l = Rc::new(Liveness::compute(self, &f));
+        self.liveness.borrow_mut().insert(entry, l.clone());
+        l
     }
 
     /// Whether a call to `target` can return to its return site. Unknown targets, and

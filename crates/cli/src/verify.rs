@@ -55,7 +55,11 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     if let Some(cx) = &report.counterexample {
         writeln!(out, "counterexample (found at {}):", cx.found_at)?;
         for (fd, bytes) in &cx.input.reads {
-            writeln!(out, "  read fd {fd}: \"{}\"", tandem_stubs::concrete::escape(bytes))?;
+            writeln!(
+                out,
+                "  read fd {fd}: \"{}\"",
+                tandem_stubs::concrete::escape(bytes)
+            )?;
         }
         writeln!(out, "  original:")?;
         for e in &cx.original {
@@ -73,7 +77,13 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "stats: {:.3}s, {} nodes, {} visits, {} solver queries ({} syntactic, {} cached, {} to Z3)",
-        s.seconds, s.nodes, s.visits, s.solver.queries, s.solver.syntactic, s.solver.cached, s.solver.solver_calls
+        s.seconds,
+        s.nodes,
+        s.visits,
+        s.solver.queries,
+        s.solver.syntactic,
+        s.solver.cached,
+        s.solver.solver_calls
     )?;
     Ok(ExitCode::from(match report.verdict {
         Verdict::Equivalent => 0,

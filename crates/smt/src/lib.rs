@@ -56,6 +56,9 @@ pub struct Solver {
     cache: FxHashMap<TermId, CachedAnswer>,
     pub stats: Stats,
     timeout_ms: u32,
+    /// The timeout Z3 currently has (lower than `timeout_ms` near the deadline).
+    current_ms: u32,
+    deadline: Option<Instant>,
 }
 
 #[derive(Clone, Copy)]
@@ -83,6 +86,23 @@ impl Solver {
             cache: FxHashMap::default(),
             stats: Stats::default(),
             timeout_ms,
+            current_ms: timeout_ms,
+            deadline: None,
+        }
+    }
+
+    /// No query runs past `deadline`: near it, queries get what time is left, and after it
+    /// they answer `Unknown` at once.
+    pub fn set_deadline(&mut self, deadline: Instant) {
+        self.deadline = Some(deadline);
+    }
+
+    fn set_timeout(&mut self, ms: u32) {
+        if ms != self.current_ms {
+            let mut params = z3::Params::new();
+            params.set_u32("timeout", ms);
+            self.z3.set_params(&params);
+            self.current_ms = ms;
         }
     }
 
@@ -105,6 +125,18 @@ impl Solver {
             self.stats.cached += 1;
             return Answer::Unsat;
         }
+        let budget = match self.deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now()).as_millis();
+                if left == 0 {
+                    self.stats.unknown += 1;
+                    return Answer::Unknown("the overall time budget ran out".into());
+                }
+                (left.min(u128::from(self.timeout_ms))) as u32
+            }
+            None => self.timeout_ms,
+        };
+        self.set_timeout(budget);
         let _span = tracing::trace_span!("solver_check", term = formula.0).entered();
         let b = self.lower.boolean(pool, formula);
         self.stats.solver_calls += 1;
@@ -112,7 +144,8 @@ impl Solver {
         self.z3.assert(&b);
         if let Ok(dir) = std::env::var("TANDEM_DUMP_SMT") {
             // A debugging aid: every query Z3 sees, as SMT-LIB2.
-            let path = std::path::Path::new(&dir).join(format!("q{}.smt2", self.stats.solver_calls));
+            let path =
+                std::path::Path::new(&dir).join(format!("q{}.smt2", self.stats.solver_calls));
             let _ = std::fs::write(path, self.z3.to_smt2());
         }
         let start = Instant::now();

@@ -9,10 +9,12 @@
 use tandem_ir::interp::{Memory, State};
 use tandem_ir::{MachineDesc, Reg};
 
-use crate::checked::{BinOp, Builtin, CastKind, EventArg as CEventArg, Expr, ExprKind, Function, StmtKind, UnaryOp};
+use crate::Library;
+use crate::checked::{
+    BinOp, Builtin, CastKind, EventArg as CEventArg, Expr, ExprKind, Function, StmtKind, UnaryOp,
+};
 use crate::symbolic::Convention;
 use crate::types::{Arch, ReturnType, Type};
-use crate::Library;
 
 /// Values of uninterpreted functions for one concrete run.
 pub trait UfOracle {
@@ -29,11 +31,25 @@ pub enum ConcreteArg {
 /// An observable event with concrete values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConcreteEvent {
-    Call { name: String, args: Vec<ConcreteArg> },
-    Store { range: String, offset: u64, value: u128, size: u8 },
-    Exit { status: u128 },
-    Fault { signal: String },
-    Return { value: u128 },
+    Call {
+        name: String,
+        args: Vec<ConcreteArg>,
+    },
+    Store {
+        range: String,
+        offset: u64,
+        value: u128,
+        size: u8,
+    },
+    Exit {
+        status: u128,
+    },
+    Fault {
+        signal: String,
+    },
+    Return {
+        value: u128,
+    },
 }
 
 impl std::fmt::Display for ConcreteEvent {
@@ -49,7 +65,12 @@ impl std::fmt::Display for ConcreteEvent {
                     .collect();
                 write!(f, "{name}({})", a.join(", "))
             }
-            ConcreteEvent::Store { range, offset, value, size } => {
+            ConcreteEvent::Store {
+                range,
+                offset,
+                value,
+                size,
+            } => {
                 write!(f, "store {range}+{offset:#x} = {value:#x} ({size} bytes)")
             }
             ConcreteEvent::Exit { status } => write!(f, "exit({})", *status as u32 as i32),
@@ -114,8 +135,18 @@ struct Ctx<'a> {
 }
 
 impl<'l, 'o> ConcreteEnv<'l, 'o> {
-    pub fn new(lib: &'l Library, arch: Arch, conv: Convention, desc: &'static MachineDesc, oracle: &'o dyn UfOracle) -> ConcreteEnv<'l, 'o> {
-        let ghosts = lib.globals().iter().map(|g| (g.name.to_string(), g.init.bits)).collect();
+    pub fn new(
+        lib: &'l Library,
+        arch: Arch,
+        conv: Convention,
+        desc: &'static MachineDesc,
+        oracle: &'o dyn UfOracle,
+    ) -> ConcreteEnv<'l, 'o> {
+        let ghosts = lib
+            .globals()
+            .iter()
+            .map(|g| (g.name.to_string(), g.init.bits))
+            .collect();
         ConcreteEnv {
             lib,
             arch,
@@ -152,7 +183,10 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
         let mut locals = vec![None; f.locals.len()];
         for (i, p) in f.params.iter().enumerate() {
             let Some(r) = self.conv.args.get(i).and_then(|n| self.reg(n)) else {
-                return ConcreteSyscall::Failed(format!("system call `{}` has too many parameters", f.name));
+                return ConcreteSyscall::Failed(format!(
+                    "system call `{}` has too many parameters",
+                    f.name
+                ));
             };
             locals[i] = Some(state.get(r) as u64 & p.ty.mask());
         }
@@ -168,8 +202,14 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
         }
         match result {
             Flow::Return(v) => {
-                if let (Some(v), ReturnType::Value(ty), Some(r)) = (v, f.ret, self.reg(self.conv.result)) {
-                    let wide = if ty.is_signed() { sign_extend(v, ty) } else { v };
+                if let (Some(v), ReturnType::Value(ty), Some(r)) =
+                    (v, f.ret, self.reg(self.conv.result))
+                {
+                    let wide = if ty.is_signed() {
+                        sign_extend(v, ty)
+                    } else {
+                        v
+                    };
                     state.set(r, u128::from(wide));
                 }
                 ConcreteSyscall::Continue
@@ -179,7 +219,13 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
         }
     }
 
-    fn block(&mut self, f: &Function, stmts: &[crate::checked::Stmt], ctx: &mut Ctx, state: &mut State) -> Flow {
+    fn block(
+        &mut self,
+        f: &Function,
+        stmts: &[crate::checked::Stmt],
+        ctx: &mut Ctx,
+        state: &mut State,
+    ) -> Flow {
         for s in stmts {
             if ctx.failed.is_some() {
                 return Flow::Exit;
@@ -196,7 +242,11 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                         None => self.ghosts.push((global.to_string(), v)),
                     }
                 }
-                StmtKind::If { cond, then_body, else_body } => {
+                StmtKind::If {
+                    cond,
+                    then_body,
+                    else_body,
+                } => {
                     let c = self.eval(cond, ctx) != 0;
                     let flow = self.block(f, if c { then_body } else { else_body }, ctx, state);
                     if !matches!(flow, Flow::Next) {
@@ -211,7 +261,10 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                 }
                 StmtKind::Assert { cond, message } => {
                     if self.eval(cond, ctx) == 0 {
-                        ctx.failed = Some(ConcreteSyscall::Failed(format!("stub `{}`: assertion failed: {message}", f.name)));
+                        ctx.failed = Some(ConcreteSyscall::Failed(format!(
+                            "stub `{}`: assertion failed: {message}",
+                            f.name
+                        )));
                         return Flow::Exit;
                     }
                 }
@@ -228,7 +281,9 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                         return Flow::Exit;
                     }
                     if ctx.mem.write(base.wrapping_add(start), &bytes).is_err() {
-                        self.events.push(ConcreteEvent::Fault { signal: "SIGSEGV".into() });
+                        self.events.push(ConcreteEvent::Fault {
+                            signal: "SIGSEGV".into(),
+                        });
                         return Flow::Exit;
                     }
                     if f.params.first().is_some_and(|p| &*p.name == "fd") {
@@ -242,7 +297,9 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                     let n = ty.size_in_memory(8).unwrap_or(8) as usize;
                     let bytes = v.to_le_bytes();
                     if ctx.mem.write(a, &bytes[..n]).is_err() {
-                        self.events.push(ConcreteEvent::Fault { signal: "SIGSEGV".into() });
+                        self.events.push(ConcreteEvent::Fault {
+                            signal: "SIGSEGV".into(),
+                        });
                         return Flow::Exit;
                     }
                 }
@@ -250,7 +307,9 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                     let mut out = Vec::new();
                     for a in args {
                         out.push(match a {
-                            CEventArg::Value(e) => ConcreteArg::Value(u128::from(self.eval(e, ctx))),
+                            CEventArg::Value(e) => {
+                                ConcreteArg::Value(u128::from(self.eval(e, ctx)))
+                            }
                             CEventArg::Bytes(r) => {
                                 let base = self.eval(&r.base, ctx);
                                 let start = self.eval(&r.start, ctx);
@@ -258,14 +317,19 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                                 let n = end.saturating_sub(start).min(1 << 20) as usize;
                                 let mut buf = vec![0u8; n];
                                 if ctx.mem.read(base.wrapping_add(start), &mut buf).is_err() {
-                                    self.events.push(ConcreteEvent::Fault { signal: "SIGSEGV".into() });
+                                    self.events.push(ConcreteEvent::Fault {
+                                        signal: "SIGSEGV".into(),
+                                    });
                                     return Flow::Exit;
                                 }
                                 ConcreteArg::Bytes(buf)
                             }
                         });
                     }
-                    self.events.push(ConcreteEvent::Call { name: name.to_string(), args: out });
+                    self.events.push(ConcreteEvent::Call {
+                        name: name.to_string(),
+                        args: out,
+                    });
                 }
                 StmtKind::Return(value) => {
                     let v = value.as_ref().map(|e| self.eval(e, ctx));
@@ -273,7 +337,9 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                 }
                 StmtKind::Exit(status) => {
                     let v = self.eval(status, ctx);
-                    self.events.push(ConcreteEvent::Exit { status: u128::from(v) });
+                    self.events.push(ConcreteEvent::Exit {
+                        status: u128::from(v),
+                    });
                     return Flow::Exit;
                 }
             }
@@ -287,7 +353,11 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
         let v = match &e.kind {
             ExprKind::Const(v) => v.bits,
             ExprKind::Local(id) => ctx.locals.get(id.index()).copied().flatten().unwrap_or(0),
-            ExprKind::Global(name) => self.ghosts.iter().find(|(n, _)| **n == **name).map_or(0, |(_, v)| *v),
+            ExprKind::Global(name) => self
+                .ghosts
+                .iter()
+                .find(|(n, _)| **n == **name)
+                .map_or(0, |(_, v)| *v),
             ExprKind::Offset => ctx.offset,
             ExprKind::Unary { op, operand } => {
                 let a = self.eval(operand, ctx);
@@ -319,21 +389,34 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
             ExprKind::Call { function, args } => {
                 let vals: Vec<u128> = args.iter().map(|a| u128::from(self.eval(a, ctx))).collect();
                 let v = self.oracle.value(function, &vals, e.ty.bits() as u16) as u64 & m;
-                self.input.values.push((function.to_string(), vals, u128::from(v)));
+                self.input
+                    .values
+                    .push((function.to_string(), vals, u128::from(v)));
                 v
             }
             ExprKind::Builtin { builtin, args } => {
                 let vals: Vec<u64> = args.iter().map(|a| self.eval(a, ctx)).collect();
                 let ty = args.first().map_or(Type::U64, |a| a.ty);
-                let (x, y) = (vals.first().copied().unwrap_or(0), vals.get(1).copied().unwrap_or(0));
+                let (x, y) = (
+                    vals.first().copied().unwrap_or(0),
+                    vals.get(1).copied().unwrap_or(0),
+                );
                 match builtin {
                     Builtin::UMin => x.min(y),
                     Builtin::UMax => x.max(y),
                     Builtin::SMin => {
-                        if signed(x, ty) <= signed(y, ty) { x } else { y }
+                        if signed(x, ty) <= signed(y, ty) {
+                            x
+                        } else {
+                            y
+                        }
                     }
                     Builtin::SMax => {
-                        if signed(x, ty) >= signed(y, ty) { x } else { y }
+                        if signed(x, ty) >= signed(y, ty) {
+                            x
+                        } else {
+                            y
+                        }
                     }
                     Builtin::CStringLength => {
                         let mut k = 0;
@@ -353,12 +436,18 @@ impl<'l, 'o> ConcreteEnv<'l, 'o> {
                 let n = e.ty.size_in_memory(8).unwrap_or(8) as usize;
                 let mut buf = [0u8; 8];
                 if ctx.mem.read(a, &mut buf[..n]).is_err() {
-                    ctx.failed = Some(ConcreteSyscall::Failed("a stub read unmapped memory".into()));
+                    ctx.failed = Some(ConcreteSyscall::Failed(
+                        "a stub read unmapped memory".into(),
+                    ));
                     return 0;
                 }
                 u64::from_le_bytes(buf)
             }
-            ExprKind::If { cond, then_value, else_value } => {
+            ExprKind::If {
+                cond,
+                then_value,
+                else_value,
+            } => {
                 if self.eval(cond, ctx) != 0 {
                     self.eval(then_value, ctx)
                 } else {
@@ -398,13 +487,27 @@ fn binary(op: BinOp, ty: Type, a: u64, b: u64) -> u64 {
         BinOp::Mul => a.wrapping_mul(b),
         BinOp::UDiv => a.checked_div(b).unwrap_or(0),
         BinOp::URem => a.checked_rem(b).unwrap_or(0),
-        BinOp::SDiv => sa.checked_div(sb).map_or(if sb == 0 { 0 } else { a }, |v| v as u64),
+        BinOp::SDiv => sa
+            .checked_div(sb)
+            .map_or(if sb == 0 { 0 } else { a }, |v| v as u64),
         BinOp::SRem => sa.checked_rem(sb).map_or(0, |v| v as u64),
         BinOp::And | BinOp::LogicalAnd => a & b,
         BinOp::Or | BinOp::LogicalOr => a | b,
         BinOp::Xor => a ^ b,
-        BinOp::Shl => if b >= u64::from(bits) { 0 } else { a << b },
-        BinOp::LShr => if b >= u64::from(bits) { 0 } else { a >> b },
+        BinOp::Shl => {
+            if b >= u64::from(bits) {
+                0
+            } else {
+                a << b
+            }
+        }
+        BinOp::LShr => {
+            if b >= u64::from(bits) {
+                0
+            } else {
+                a >> b
+            }
+        }
         BinOp::AShr => {
             if b >= u64::from(bits) {
                 if sa < 0 { u64::MAX } else { 0 }

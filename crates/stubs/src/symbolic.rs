@@ -8,11 +8,16 @@
 //! state, `return` sets the result register, `exit` ends the process.
 
 use tandem_ir::{BinOp as IrBin, UnOp as IrUn};
-use tandem_symex::{Environment, Event, EventArg, Machine, MemWrite, SymState, SyscallResult, TermId, TermPool, VarKind, WriteKind};
+use tandem_symex::{
+    Environment, Event, EventArg, Machine, MemWrite, SymState, SyscallResult, TermId, TermPool,
+    VarKind, WriteKind,
+};
 
-use crate::checked::{BinOp, Builtin, CastKind, EventArg as CEventArg, Expr, ExprKind, Function, StmtKind, UnaryOp};
-use crate::types::{Arch, ReturnType, Type};
 use crate::Library;
+use crate::checked::{
+    BinOp, Builtin, CastKind, EventArg as CEventArg, Expr, ExprKind, Function, StmtKind, UnaryOp,
+};
+use crate::types::{Arch, ReturnType, Type};
 
 /// Where a calling convention keeps arguments and the result, by register name.
 #[derive(Clone, Debug)]
@@ -40,7 +45,12 @@ pub struct SymbolicEnv<'l> {
 }
 
 impl<'l> SymbolicEnv<'l> {
-    pub fn new(lib: &'l Library, arch: Arch, conv: Convention, desc: &'static tandem_ir::MachineDesc) -> SymbolicEnv<'l> {
+    pub fn new(
+        lib: &'l Library,
+        arch: Arch,
+        conv: Convention,
+        desc: &'static tandem_ir::MachineDesc,
+    ) -> SymbolicEnv<'l> {
         SymbolicEnv {
             lib,
             arch,
@@ -77,26 +87,43 @@ impl Environment for SymbolicEnv<'_> {
         self.lib
             .globals()
             .iter()
-            .map(|g| (g.name.to_string(), pool.c(width(g.ty), u128::from(g.init.bits))))
+            .map(|g| {
+                (
+                    g.name.to_string(),
+                    pool.c(width(g.ty), u128::from(g.init.bits)),
+                )
+            })
             .collect()
     }
 
     fn syscall(&mut self, m: &Machine, pool: &mut TermPool, st: SymState) -> Vec<SyscallResult> {
         let Some(nr_reg) = self.reg(self.conv.number) else {
-            return vec![SyscallResult::Stuck(st, "no system-call number register".into())];
+            return vec![SyscallResult::Stuck(
+                st,
+                "no system-call number register".into(),
+            )];
         };
         let nr = st.regs[usize::from(nr_reg.id)];
         let Some(n) = pool.as_const(nr) else {
-            return vec![SyscallResult::Stuck(st, "a system call whose number is not a constant".into())];
+            return vec![SyscallResult::Stuck(
+                st,
+                "a system call whose number is not a constant".into(),
+            )];
         };
         let Some(f) = self.lib.syscall_by_number(self.arch, n as u64) else {
-            return vec![SyscallResult::Stuck(st, format!("system call {n} has no stub"))];
+            return vec![SyscallResult::Stuck(
+                st,
+                format!("system call {n} has no stub"),
+            )];
         };
         let f = f.clone();
         let mut locals: Vec<Option<TermId>> = vec![None; f.locals.len()];
         for (i, p) in f.params.iter().enumerate() {
             let Some(r) = self.conv.args.get(i).and_then(|n| self.reg(n)) else {
-                return vec![SyscallResult::Stuck(st, format!("system call `{}` has too many parameters", f.name))];
+                return vec![SyscallResult::Stuck(
+                    st,
+                    format!("system call `{}` has too many parameters", f.name),
+                )];
             };
             let v = st.regs[usize::from(r.id)];
             locals[i] = Some(pool.extract(v, 0, width(p.ty)));
@@ -117,7 +144,8 @@ impl SymbolicEnv<'_> {
     fn run(&mut self, m: &Machine, pool: &mut TermPool, f: &Function, start: Frame) -> Vec<End> {
         let mut ends = Vec::new();
         // (path, statements still to run), the innermost block first.
-        let mut work: Vec<(Frame, Vec<Vec<crate::checked::Stmt>>)> = vec![(start, vec![f.body.clone()])];
+        let mut work: Vec<(Frame, Vec<Vec<crate::checked::Stmt>>)> =
+            vec![(start, vec![f.body.clone()])];
         while let Some((mut fr, mut blocks)) = work.pop() {
             let Some(block) = blocks.last_mut() else {
                 // Fell off the end: a `void` stub returns.
@@ -141,7 +169,11 @@ impl SymbolicEnv<'_> {
                     fr.st.set_ghost(&global, v);
                     work.push((fr, blocks));
                 }
-                StmtKind::If { cond, then_body, else_body } => {
+                StmtKind::If {
+                    cond,
+                    then_body,
+                    else_body,
+                } => {
                     let c = self.eval(m, pool, &fr, &cond);
                     if !pool.is_false(c) {
                         let mut t = fr.clone();
@@ -170,7 +202,10 @@ impl SymbolicEnv<'_> {
                         let mut bad = fr.st.clone();
                         let nc = pool.not(c);
                         bad.assume(pool, nc);
-                        ends.push(End::Failed(bad, format!("stub `{}`: assertion failed: {message}", f.name)));
+                        ends.push(End::Failed(
+                            bad,
+                            format!("stub `{}`: assertion failed: {message}", f.name),
+                        ));
                     }
                     fr.st.assume(pool, c);
                     work.push((fr, blocks));
@@ -183,12 +218,18 @@ impl SymbolicEnv<'_> {
                     let len = range_len(pool, start, end);
                     let off = self.offset_var(pool);
                     let fill = self.eval(m, pool, &fr, &value);
-                    let max = upper_bound(pool, &fr.st.path, len, 4).map_or(1u64 << 32, |c| c.min(1 << 32) as u64);
+                    let max = upper_bound(pool, &fr.st.path, len, 4)
+                        .map_or(1u64 << 32, |c| c.min(1 << 32) as u64);
                     if max > 0 {
                         fr.st.mem.push(MemWrite {
                             addr,
                             guard: None,
-                            kind: WriteKind::Range { len, max, fill, offset: off },
+                            kind: WriteKind::Range {
+                                len,
+                                max,
+                                fill,
+                                offset: off,
+                            },
                         });
                     }
                     work.push((fr, blocks));
@@ -217,7 +258,10 @@ impl SymbolicEnv<'_> {
                             }
                         });
                     }
-                    fr.st.events.push(Event::Call { name: name.to_string(), args: evargs });
+                    fr.st.events.push(Event::Call {
+                        name: name.to_string(),
+                        args: evargs,
+                    });
                     work.push((fr, blocks));
                 }
                 StmtKind::Return(value) => {
@@ -225,7 +269,11 @@ impl SymbolicEnv<'_> {
                         && let Some(r) = self.reg(self.conv.result)
                     {
                         let v = self.eval(m, pool, &fr, &e);
-                        let v = if ty.is_signed() { pool.sext(v, r.width) } else { pool.zext(v, r.width) };
+                        let v = if ty.is_signed() {
+                            pool.sext(v, r.width)
+                        } else {
+                            pool.zext(v, r.width)
+                        };
                         fr.st.regs[usize::from(r.id)] = v;
                     }
                     ends.push(End::Returned(fr.st));
@@ -255,7 +303,12 @@ impl SymbolicEnv<'_> {
         let w = width(e.ty);
         match &e.kind {
             ExprKind::Const(v) => pool.c(w, u128::from(v.bits)),
-            ExprKind::Local(id) => fr.locals.get(id.index()).copied().flatten().unwrap_or_else(|| pool.c(w, 0)),
+            ExprKind::Local(id) => fr
+                .locals
+                .get(id.index())
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| pool.c(w, 0)),
             ExprKind::Global(name) => fr.st.ghost(name).unwrap_or_else(|| pool.c(w, 0)),
             ExprKind::Offset => self.offset_var(pool),
             ExprKind::Unary { op, operand } => {
@@ -334,7 +387,11 @@ impl SymbolicEnv<'_> {
                 let a = self.eval(m, pool, fr, addr);
                 m.load(pool, &fr.st, a, w.div_ceil(8).max(1))
             }
-            ExprKind::If { cond, then_value, else_value } => {
+            ExprKind::If {
+                cond,
+                then_value,
+                else_value,
+            } => {
                 let c = self.eval(m, pool, fr, cond);
                 let a = self.eval(m, pool, fr, then_value);
                 let b = self.eval(m, pool, fr, else_value);
@@ -366,7 +423,10 @@ fn upper_bound(pool: &TermPool, path: &[TermId], t: TermId, depth: u32) -> Optio
     }
     match pool.node(t) {
         tandem_symex::Node::Ite(_, a, b) => {
-            let (x, y) = (upper_bound(pool, path, *a, depth - 1)?, upper_bound(pool, path, *b, depth - 1)?);
+            let (x, y) = (
+                upper_bound(pool, path, *a, depth - 1)?,
+                upper_bound(pool, path, *b, depth - 1)?,
+            );
             Some(x.max(y))
         }
         tandem_symex::Node::ZeroExt { arg, .. } => upper_bound(pool, path, *arg, depth - 1),

@@ -247,21 +247,35 @@ impl TermPool {
             Node::Concat(h, l) => {
                 let lw = self.width(*l);
                 let lz = self.low_zeros(*l, depth - 1);
-                if lz >= lw { lw + self.low_zeros(*h, depth - 1) } else { lz }
+                if lz >= lw {
+                    lw + self.low_zeros(*h, depth - 1)
+                } else {
+                    lz
+                }
             }
-            Node::ZeroExt { arg, .. } | Node::SignExt { arg, .. } => self.low_zeros(*arg, depth - 1),
-            Node::Binary(BinOp::Mul, a, b) => self.low_zeros(*a, depth - 1) + self.low_zeros(*b, depth - 1),
-            Node::Binary(BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor, a, b) => {
-                self.low_zeros(*a, depth - 1).min(self.low_zeros(*b, depth - 1))
+            Node::ZeroExt { arg, .. } | Node::SignExt { arg, .. } => {
+                self.low_zeros(*arg, depth - 1)
             }
-            Node::Binary(BinOp::And, a, b) => self.low_zeros(*a, depth - 1).max(self.low_zeros(*b, depth - 1)),
+            Node::Binary(BinOp::Mul, a, b) => {
+                self.low_zeros(*a, depth - 1) + self.low_zeros(*b, depth - 1)
+            }
+            Node::Binary(BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor, a, b) => self
+                .low_zeros(*a, depth - 1)
+                .min(self.low_zeros(*b, depth - 1)),
+            Node::Binary(BinOp::And, a, b) => self
+                .low_zeros(*a, depth - 1)
+                .max(self.low_zeros(*b, depth - 1)),
             Node::Binary(BinOp::Shl, a, b) => match self.as_const(*b) {
-                Some(k) => self.low_zeros(*a, depth - 1).saturating_add(k.min(128) as u16),
+                Some(k) => self
+                    .low_zeros(*a, depth - 1)
+                    .saturating_add(k.min(128) as u16),
                 None => 0,
             },
             Node::Unary(UnOp::Neg, a) => self.low_zeros(*a, depth - 1),
             Node::Extract { lo, arg, .. } => self.low_zeros(*arg, depth - 1).saturating_sub(*lo),
-            Node::Ite(_, a, b) => self.low_zeros(*a, depth - 1).min(self.low_zeros(*b, depth - 1)),
+            Node::Ite(_, a, b) => self
+                .low_zeros(*a, depth - 1)
+                .min(self.low_zeros(*b, depth - 1)),
             _ => 0,
         };
         r.min(w)

@@ -4,7 +4,7 @@ use std::cell::Cell;
 
 use tandem_ir::{ExitTo, Expr, Flow, Insn, Stmt, Target, Trap};
 
-use crate::memory::{self, InitialMemory, MemWrite, WriteKind};
+use crate::memory::{self, InitialMemory, MemWrite, Regions, WriteKind};
 use crate::state::{Event, FaultKind, SymState};
 use crate::term::{TermId, TermPool, VarKind};
 
@@ -37,8 +37,7 @@ pub trait Observer {
 pub struct Machine<'a> {
     pub init: &'a dyn InitialMemory,
     pub observer: &'a dyn Observer,
-    /// Whether a term is a pointer base (the stack base, a global, a heap object).
-    pub is_base: &'a dyn Fn(TermId) -> bool,
+    pub regions: &'a dyn Regions,
     /// Whether a constant address is mapped (a constant address elsewhere faults).
     pub is_mapped: &'a dyn Fn(u64) -> bool,
     /// Names undefined values uniquely.
@@ -49,7 +48,7 @@ pub struct Machine<'a> {
 
 impl Machine<'_> {
     pub fn load(&self, pool: &mut TermPool, st: &SymState, addr: TermId, bytes: u16) -> TermId {
-        memory::load(pool, &st.mem, addr, bytes, self.init, self.is_base)
+        memory::load(pool, &st.mem, addr, bytes, self.init, self.regions)
     }
 
     pub fn store(&self, pool: &mut TermPool, st: &mut SymState, addr: TermId, value: TermId) {

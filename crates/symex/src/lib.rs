@@ -27,6 +27,8 @@ mod term;
 pub use exec::{Machine, Next, Observer};
 pub use explore::{Environment, ExitKind, Explorer, RegionExit, SyscallResult, merge};
 pub use linear::Linear;
-pub use memory::{InitialMemory, MemLog, MemWrite, WriteKind, base_of, load, load_byte};
+pub use memory::{
+    InitialMemory, MemLog, MemWrite, Region, Regions, WriteKind, load, load_byte, region_of,
+};
 pub use state::{Event, EventArg, FaultKind, Frame, SymState};
 pub use term::{FuncDecl, FuncId, Node, TermId, TermPool, VarId, VarInfo, VarKind};

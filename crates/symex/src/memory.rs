@@ -3,11 +3,12 @@
 //! A load is resolved byte by byte against the log, newest write first. An address is a
 //! linear term; the difference between the load's and a write's address decides: a constant
 //! difference inside the write gives its byte, outside it skips the write; a symbolic
-//! difference with the same base gives an `ite` on whether the byte falls inside. Addresses
-//! with different pointer bases (the stack, two different globals, two heap objects) never
-//! alias: tandem assumes accesses stay inside the object their pointer was derived from,
-//! which is how a C program that is free of buffer overflows behaves. Bytes no write covers
-//! come from the [`InitialMemory`] the caller provides.
+//! difference in one region gives an `ite` on whether the byte falls inside. Addresses in
+//! different regions (the stack, a heap object, the image) never alias: tandem assumes
+//! accesses stay inside the object their pointer was derived from, which is how a C program
+//! that is free of buffer overflows behaves. Bytes no write covers
+//! come from the [`InitialMemory`] the caller provides; which addresses may alias, from its
+//! [`Regions`].
 
 use std::rc::Rc;
 
@@ -135,14 +136,52 @@ pub trait InitialMemory {
     fn byte(&self, pool: &mut TermPool, addr: TermId) -> TermId;
 }
 
-/// The pointer base of an address: the atom of its linear form that is a base variable.
-pub fn base_of(
-    pool: &mut TermPool,
-    addr: TermId,
-    is_base: &dyn Fn(TermId) -> bool,
-) -> Option<TermId> {
+/// What the memory model knows about where pointers can point.
+pub trait Regions {
+    /// Whether a term is a pointer base: a variable standing for the start of an object that
+    /// is disjoint from every other object (the stack, a heap object).
+    fn is_base(&self, t: TermId) -> bool;
+    /// Whether an absolute address lies in the binary's image (its code and globals), which
+    /// is disjoint from every based object.
+    fn in_image(&self, addr: u64) -> bool;
+}
+
+/// The object an address points into, as far as its form tells.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Region {
+    /// Inside the object starting at this base.
+    Based(TermId),
+    /// Inside the image: no base, and the constant part points into it.
+    Image,
+    /// Anything (a pointer loaded from memory, say).
+    Unknown,
+}
+
+/// The region of an address: the atom of its linear form that is a base, else the image when
+/// its constant part is in it. tandem assumes pointer arithmetic stays inside the object the
+/// pointer was derived from, which is how a C program free of buffer overflows behaves.
+pub fn region_of(pool: &mut TermPool, addr: TermId, regions: &dyn Regions) -> Region {
     let lin = pool.linear(addr);
-    lin.terms.iter().find(|(t, c)| *c == 1 && is_base(*t)).map(|(t, _)| *t)
+    if let Some((t, _)) = lin
+        .terms
+        .iter()
+        .find(|(t, c)| *c == 1 && regions.is_base(*t))
+    {
+        return Region::Based(*t);
+    }
+    if regions.in_image(lin.constant as u64) {
+        return Region::Image;
+    }
+    Region::Unknown
+}
+
+/// Whether accesses at `a` and `b` may touch the same bytes, judging by their regions only.
+fn may_alias(pool: &mut TermPool, a: TermId, b: TermId, regions: &dyn Regions) -> bool {
+    match (region_of(pool, a, regions), region_of(pool, b, regions)) {
+        (Region::Based(x), Region::Based(y)) => x == y,
+        (Region::Based(_), Region::Image) | (Region::Image, Region::Based(_)) => false,
+        _ => true,
+    }
 }
 
 /// Reads one byte at `addr`.
@@ -151,10 +190,10 @@ pub fn load_byte(
     log: &MemLog,
     addr: TermId,
     init: &dyn InitialMemory,
-    is_base: &dyn Fn(TermId) -> bool,
+    regions: &dyn Regions,
 ) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
-    load_from(pool, &writes, addr, init, is_base)
+    load_from(pool, &writes, addr, init, regions)
 }
 
 fn load_from(
@@ -162,7 +201,7 @@ fn load_from(
     writes: &[MemWrite],
     addr: TermId,
     init: &dyn InitialMemory,
-    is_base: &dyn Fn(TermId) -> bool,
+    regions: &dyn Regions,
 ) -> TermId {
     for (i, w) in writes.iter().enumerate() {
         let size = match &w.kind {
@@ -173,15 +212,7 @@ fn load_from(
         let hit = match pool.as_const(diff) {
             Some(d) if (d as u64) < size && d < u128::from(u64::MAX) => Some(diff),
             Some(_) => None,
-            None => {
-                // Different pointer bases never alias.
-                let (ba, bw) = (base_of(pool, addr, is_base), base_of(pool, w.addr, is_base));
-                if ba.is_some() && bw.is_some() && ba != bw {
-                    None
-                } else {
-                    Some(diff)
-                }
-            }
+            None => may_alias(pool, addr, w.addr, regions).then_some(diff),
         };
         let Some(d) = hit else {
             continue;
@@ -223,7 +254,7 @@ fn load_from(
         if pool.is_false(covers) {
             continue;
         }
-        let rest = load_from(pool, &writes[i + 1..], addr, init, is_base);
+        let rest = load_from(pool, &writes[i + 1..], addr, init, regions);
         return pool.ite(covers, byte, rest);
     }
     init.byte(pool, addr)
@@ -236,7 +267,7 @@ pub fn load(
     addr: TermId,
     size: u16,
     init: &dyn InitialMemory,
-    is_base: &dyn Fn(TermId) -> bool,
+    regions: &dyn Regions,
 ) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
     // Fast path: one write covers the whole load and every newer write is provably elsewhere.
@@ -253,20 +284,17 @@ pub fn load(
             }
             // Disjoint: the load starts after the write ends and ends before it starts
             // (modulo 2^64).
-            Some(d) if (d as u64) >= ws as u64 && (d as u64).wrapping_neg() >= u64::from(size) => continue,
-            _ => {
-                let (ba, bw) = (base_of(pool, addr, is_base), base_of(pool, w.addr, is_base));
-                if ba.is_some() && bw.is_some() && ba != bw {
-                    continue;
-                }
-                break;
+            Some(d) if (d as u64) >= ws as u64 && (d as u64).wrapping_neg() >= u64::from(size) => {
+                continue;
             }
+            _ if !may_alias(pool, addr, w.addr, regions) => continue,
+            _ => break,
         }
     }
     let mut acc: Option<TermId> = None;
     for i in (0..u64::from(size)).rev() {
         let a = pool.add_const(addr, u128::from(i));
-        let b = load_from(pool, &writes, a, init, is_base);
+        let b = load_from(pool, &writes, a, init, regions);
         acc = Some(match acc {
             None => b,
             Some(hi) => pool.concat(hi, b),

@@ -47,10 +47,13 @@ impl TermPool {
                     s.push_str(if *value == 1 { "true" } else { "false" });
                 } else if *value < 10 {
                     let _ = write!(s, "{value}");
-                } else if (*value as i128) > 0 && value.leading_zeros() < 128 - u32::from(*width) && {
-                    let neg = value.wrapping_neg() & tandem_ir::mask(*width);
-                    neg < 0x10000
-                } {
+                } else if (*value as i128) > 0
+                    && value.leading_zeros() < 128 - u32::from(*width)
+                    && {
+                        let neg = value.wrapping_neg() & tandem_ir::mask(*width);
+                        neg < 0x10000
+                    }
+                {
                     let neg = value.wrapping_neg() & tandem_ir::mask(*width);
                     let _ = write!(s, "-{neg:#x}");
                 } else {

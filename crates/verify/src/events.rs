@@ -8,7 +8,13 @@ pub type ByteReader<'a> = dyn FnMut(&mut TermPool, usize, &EventArg, u64) -> Ter
 /// A boolean term that holds exactly when the two events are the same; `None` when they can
 /// never be (different kinds or names). Byte ranges are compared up to `bound` bytes (the
 /// caller proved both lengths are at most that).
-pub fn event_eq(pool: &mut TermPool, a: &Event, b: &Event, bound: u64, read: &mut ByteReader) -> Option<TermId> {
+pub fn event_eq(
+    pool: &mut TermPool,
+    a: &Event,
+    b: &Event,
+    bound: u64,
+    read: &mut ByteReader,
+) -> Option<TermId> {
     match (a, b) {
         (Event::Call { name: na, args: aa }, Event::Call { name: nb, args: ab }) => {
             if na != nb || aa.len() != ab.len() {
@@ -51,7 +57,13 @@ pub fn event_eq(pool: &mut TermPool, a: &Event, b: &Event, bound: u64, read: &mu
     }
 }
 
-fn arg_eq(pool: &mut TermPool, a: &EventArg, b: &EventArg, bound: u64, read: &mut ByteReader) -> Option<TermId> {
+fn arg_eq(
+    pool: &mut TermPool,
+    a: &EventArg,
+    b: &EventArg,
+    bound: u64,
+    read: &mut ByteReader,
+) -> Option<TermId> {
     match (a, b) {
         (EventArg::Value(x), EventArg::Value(y)) => {
             if pool.width(*x) != pool.width(*y) {
@@ -116,7 +128,11 @@ pub fn describe(pool: &TermPool, e: &Event) -> String {
                 .collect();
             format!("{name}({})", args.join(", "))
         }
-        Event::Store { range, offset, value } => format!("store {range}+{} = {}", v(*offset), v(*value)),
+        Event::Store {
+            range,
+            offset,
+            value,
+        } => format!("store {range}+{} = {}", v(*offset), v(*value)),
         Event::Exit { status } => format!("exit({})", v(*status)),
         Event::Fault { kind } => format!("fault {kind:?}"),
         Event::Return { value } => format!("return {}", v(*value)),

@@ -21,7 +21,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tandem_ir::BinOp;
 use tandem_symex::{Event, MemWrite, Node, SymState, TermId, TermPool, VarKind, WriteKind};
 
-use crate::product::Engine;
+use tandem_cfg::RegSet;
+
+use crate::product::{Engine, Point};
 
 /// A piece of state that can change between arrivals.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -29,7 +31,10 @@ pub enum Loc {
     Reg(u16),
     Ghost(String),
     /// `size` bytes of memory at an address that does not move between arrivals.
-    Cell { addr: TermId, size: u16 },
+    Cell {
+        addr: TermId,
+        size: u16,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,23 +61,48 @@ pub enum Join {
     Failed(String),
 }
 
-fn value_of(pool: &mut TermPool, eng_side: &crate::side::Side, st: &SymState, loc: &Loc, base: TermId) -> TermId {
+fn value_of(pool: &mut TermPool, eng_side: &crate::side::Side, st: &SymState, loc: &Loc) -> TermId {
     match loc {
         Loc::Reg(id) => st.regs[usize::from(*id)],
         Loc::Ghost(name) => st.ghost(name).unwrap_or_else(|| pool.c(64, 0)),
-        Loc::Cell { addr, size } => {
-            let is_base = move |t: TermId| t == base;
-            tandem_symex::load(pool, &st.mem, *addr, *size, &eng_side.image, &is_base)
-        }
+        Loc::Cell { addr, size } => tandem_symex::load(
+            pool,
+            &st.mem,
+            *addr,
+            *size,
+            &eng_side.image,
+            &eng_side.image,
+        ),
     }
 }
 
-/// The locations whose values may differ between two states of one side: registers (but the
-/// program counter), ghost globals, and memory cells written after their common history.
-fn changed_locations(pool: &mut TermPool, pc: u16, a: &SymState, b: &SymState, node_vars: &FxHashSet<TermId>) -> Result<Vec<Loc>, String> {
+/// The registers that may be read before being written from the node's point on a side.
+fn live_regs(eng: &Engine, n: usize, side: usize) -> RegSet {
+    let point = if side == 0 {
+        &eng.nodes[n].key.0
+    } else {
+        &eng.nodes[n].key.1
+    };
+    let prog = &eng.sides[side].prog;
+    match point {
+        Point::At { addr, function, .. } => prog.liveness(*function).live_at(*addr, prog.desc()),
+        Point::Ended => RegSet::EMPTY,
+    }
+}
+
+/// The locations whose values may differ between two states of one side: live registers (but
+/// the program counter), ghost globals, and memory cells written after their common history.
+fn changed_locations(
+    pool: &mut TermPool,
+    pc: u16,
+    live: RegSet,
+    a: &SymState,
+    b: &SymState,
+    node_vars: &FxHashSet<TermId>,
+) -> Result<Vec<Loc>, String> {
     let mut out = Vec::new();
     for (i, (x, y)) in a.regs.iter().zip(&b.regs).enumerate() {
-        if i as u16 != pc && x != y {
+        if i as u16 != pc && x != y && live.contains(i as u16) {
             out.push(Loc::Reg(i as u16));
         }
     }
@@ -150,7 +180,11 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
                 Loc::Ghost(name) => st.set_ghost(name, t),
                 Loc::Cell { addr, size } => {
                     let w = size * 8;
-                    let t = if eng.pool.width(t) == w { t } else { eng.pool.extract(t, 0, w) };
+                    let t = if eng.pool.width(t) == w {
+                        t
+                    } else {
+                        eng.pool.extract(t, 0, w)
+                    };
                     st.mem.push(MemWrite {
                         addr: *addr,
                         guard: None,
@@ -171,9 +205,17 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
 }
 
 /// Joins an arrival into node `n`.
-pub fn join(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], pending: &[Vec<Event>; 2], cond: TermId) -> Join {
+pub fn join(
+    eng: &mut Engine,
+    n: usize,
+    arrival: &[Option<SymState>; 2],
+    pending: &[Vec<Event>; 2],
+    cond: TermId,
+) -> Join {
     if eng.nodes[n].pending != *pending {
-        return Join::Failed("the binaries defer different events on different paths into one point".into());
+        return Join::Failed(
+            "the binaries defer different events on different paths into one point".into(),
+        );
     }
     if eng.nodes[n].abs.first.is_none() {
         // The node's current states are its exact first arrival.
@@ -202,15 +244,26 @@ pub struct Weaken {
     bad_invariants: Vec<TermId>,
 }
 
-fn subsumed(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: TermId) -> Result<(), Weaken> {
+enum Expected {
+    Abstract(TermId),
+    Arrival(TermId),
+}
+
+fn subsumed(
+    eng: &mut Engine,
+    n: usize,
+    arrival: &[Option<SymState>; 2],
+    cond: TermId,
+) -> Result<(), Weaken> {
     let abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
     let vars = node_vars(&abs);
     let pc = eng.sides[0].prog.desc().pc.id;
-    let base = eng.stack_base_term();
     let mut weaken = Weaken::default();
     let mut sigma: FxHashMap<TermId, TermId> = FxHashMap::default();
-    let mut obligations: Vec<(usize, Loc, TermId, TermId)> = Vec::new();
+    // (side, location, expected, actual); `expected` is an abstract term to substitute, or
+    // (for a variable bound earlier) an arrival term already.
+    let mut obligations: Vec<(usize, Loc, Expected, TermId)> = Vec::new();
     // The iteration counter: try `k + 1` (a back edge); a first arrival of another path has
     // no counter value to offer and is checked location by location.
     if let Some(k) = abs.iter_var {
@@ -223,7 +276,8 @@ fn subsumed(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: T
             continue;
         };
         // Locations changed from the first arrival must all be abstracted.
-        let changed = match changed_locations(&mut eng.pool, pc, f, a, &vars) {
+        let live = live_regs(eng, n, side);
+        let changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars) {
             Ok(c) => c,
             Err(_) => {
                 weaken.new_locs[side].push(Loc::Ghost("<memory>".into()));
@@ -236,23 +290,28 @@ fn subsumed(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: T
             }
         }
         for (loc, v) in &abs.locs[side] {
-            let av = value_of(&mut eng.pool, eng.sides[side], a, loc, base);
+            let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
             match v {
                 LocValue::Var(x) => match sigma.get(x) {
-                    Some(bound) => obligations.push((side, loc.clone(), *bound, av)),
+                    Some(bound) => {
+                        obligations.push((side, loc.clone(), Expected::Arrival(*bound), av))
+                    }
                     None => {
                         sigma.insert(*x, av);
                     }
                 },
                 LocValue::Induction { .. } => {
                     let t = abstract_value(&mut eng.pool, v, abs.iter_var);
-                    obligations.push((side, loc.clone(), t, av));
+                    obligations.push((side, loc.clone(), Expected::Abstract(t), av));
                 }
             }
         }
     }
     for (side, loc, expected, actual) in obligations {
-        let e = eng.pool.substitute_all(expected, &sigma);
+        let e = match expected {
+            Expected::Abstract(t) => eng.pool.substitute_all(t, &sigma),
+            Expected::Arrival(t) => t,
+        };
         if e == actual {
             continue;
         }
@@ -274,16 +333,26 @@ fn subsumed(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: T
     if clean { Ok(()) } else { Err(weaken) }
 }
 
-fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: TermId, w: Weaken) -> Result<(), String> {
+fn widen(
+    eng: &mut Engine,
+    n: usize,
+    arrival: &[Option<SymState>; 2],
+    cond: TermId,
+    w: Weaken,
+) -> Result<(), String> {
     let mut abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
-    let base = eng.stack_base_term();
-    if w.new_locs.iter().flatten().any(|l| matches!(l, Loc::Ghost(g) if g == "<memory>")) {
+    if w.new_locs
+        .iter()
+        .flatten()
+        .any(|l| matches!(l, Loc::Ghost(g) if g == "<memory>"))
+    {
         let vars = node_vars(&abs);
         let pc = eng.sides[0].prog.desc().pc.id;
         for side in 0..2 {
             if let (Some(f), Some(a)) = (&first[side], &arrival[side]) {
-                changed_locations(&mut eng.pool, pc, f, a, &vars)?;
+                let live = live_regs(eng, n, side);
+                changed_locations(&mut eng.pool, pc, live, f, a, &vars)?;
             }
         }
     }
@@ -297,8 +366,8 @@ fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: Term
             continue;
         };
         for loc in &w.new_locs[side] {
-            let fv = value_of(&mut eng.pool, eng.sides[side], f, loc, base);
-            let av = value_of(&mut eng.pool, eng.sides[side], a, loc, base);
+            let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);
+            let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
             new_vals[side].push((loc.clone(), fv, av));
         }
         // A location whose abstraction failed becomes a plain variable of this side.
@@ -308,7 +377,11 @@ fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: Term
                     LocValue::Var(x) => eng.pool.width(*x),
                     LocValue::Induction { first, .. } => eng.pool.width(*first),
                 };
-                let x = eng.pool.fresh_var(format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, loc)), width, VarKind::Abstract);
+                let x = eng.pool.fresh_var(
+                    format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, loc)),
+                    width,
+                    VarKind::Abstract,
+                );
                 slot.1 = LocValue::Var(x);
             }
         }
@@ -327,7 +400,10 @@ fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: Term
                 }
                 _ => {
                     // Share with the other side's location of the same history.
-                    let found = shared.iter().find(|((f2, a2), _)| *f2 == fv && *a2 == av).map(|(_, x)| *x);
+                    let found = shared
+                        .iter()
+                        .find(|((f2, a2), _)| *f2 == fv && *a2 == av)
+                        .map(|(_, x)| *x);
                     let found = match found {
                         Some(x) => Some(x),
                         None if side == 1 => {
@@ -348,7 +424,11 @@ fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: Term
                     let x = match found {
                         Some(x) if !abs.locs[side].iter().any(|(_, v)| *v == LocValue::Var(x)) => x,
                         _ => {
-                            let x = eng.pool.fresh_var(format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, &loc)), width, VarKind::Abstract);
+                            let x = eng.pool.fresh_var(
+                                format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, &loc)),
+                                width,
+                                VarKind::Abstract,
+                            );
                             if side == 0 {
                                 shared.push(((fv, av), x));
                             }
@@ -373,7 +453,14 @@ fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: Term
     eng.nodes[n].abs = abs;
     // The node's path condition: only what every arrival satisfies.
     for side in 0..2 {
-        if let (Some(f), Some(a)) = (eng.nodes[n].abs.first.as_mut().and_then(|f| f[side].as_mut()), &arrival[side]) {
+        if let (Some(f), Some(a)) = (
+            eng.nodes[n]
+                .abs
+                .first
+                .as_mut()
+                .and_then(|f| f[side].as_mut()),
+            &arrival[side],
+        ) {
             f.path.retain(|c| a.path.contains(c));
         }
     }
@@ -382,7 +469,11 @@ fn widen(eng: &mut Engine, n: usize, arrival: &[Option<SymState>; 2], cond: Term
 
 fn loc_name(eng: &Engine, loc: &Loc) -> String {
     match loc {
-        Loc::Reg(id) => eng.sides[0].prog.desc().reg_name(tandem_ir::Reg::new(*id, 0)).to_string(),
+        Loc::Reg(id) => eng.sides[0]
+            .prog
+            .desc()
+            .reg_name(tandem_ir::Reg::new(*id, 0))
+            .to_string(),
         Loc::Ghost(g) => g.clone(),
         Loc::Cell { addr, .. } => format!("mem{}", addr.0),
     }
@@ -408,6 +499,12 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
             Node::Unary(tandem_ir::UnOp::Not, inner) => (false, inner),
             _ => (true, a),
         };
+        if let Node::Binary(BinOp::Eq, x, y) = eng.pool.node(atom).clone()
+            && let Some(k) = abs.iter_var
+        {
+            candidates.extend(distance_bounds(&mut eng.pool, x, y, k, &vars));
+            continue;
+        }
         if let Node::Binary(op, x, y) = eng.pool.node(atom).clone() {
             let (lt, le) = match op {
                 BinOp::Slt | BinOp::Sle => (BinOp::Slt, BinOp::Sle),
@@ -433,12 +530,11 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
         let z = eng.pool.c(64, 0);
         sigma0.insert(k, z);
     }
-    let base = eng.stack_base_term();
     for side in 0..2 {
         if let Some(f) = &first[side] {
             for (loc, v) in &abs.locs[side] {
                 if let LocValue::Var(x) = v {
-                    let fv = value_of(&mut eng.pool, eng.sides[side], f, loc, base);
+                    let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);
                     sigma0.entry(*x).or_insert(fv);
                 }
             }
@@ -469,6 +565,48 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
         rebuild(eng, n);
     }
     added
+}
+
+/// Bounds on the iteration counter from a loop that runs until `x == y`, where `y - x` is
+/// `d - s*k` for a `d` fixed across iterations: `s*k < d` and `s*k <= d` (unsigned), which
+/// say the distance has not been crossed yet.
+fn distance_bounds(
+    pool: &mut TermPool,
+    x: TermId,
+    y: TermId,
+    k: TermId,
+    vars: &FxHashSet<TermId>,
+) -> Vec<TermId> {
+    let w = pool.width(x);
+    let kw = if w == 64 {
+        k
+    } else {
+        pool.extract(k, 0, w.min(64))
+    };
+    if w > 64 {
+        return Vec::new();
+    }
+    let mut dist = pool.linear(y).sub(&pool.linear(x));
+    let Some(pos) = dist.terms.iter().position(|(t, _)| *t == kw) else {
+        return Vec::new();
+    };
+    let (_, coef) = dist.terms.remove(pos);
+    let mut rest = pool.from_linear(&dist);
+    if mentions_any(pool, rest, vars) {
+        return Vec::new();
+    }
+    // Make the counter's coefficient negative: `y - x` or `x - y` shrinks as k grows.
+    let mut step = coef.wrapping_neg() & tandem_ir::mask(w);
+    if step > tandem_ir::mask(w) / 2 {
+        step = coef;
+        rest = pool.neg(rest);
+    }
+    let s = pool.c(w, step);
+    let sk = pool.binary(BinOp::Mul, kw, s);
+    vec![
+        pool.binary(BinOp::Ult, sk, rest),
+        pool.binary(BinOp::Ule, sk, rest),
+    ]
 }
 
 fn collect_atoms(pool: &TermPool, t: TermId, vars: &FxHashSet<TermId>, out: &mut Vec<TermId>) {

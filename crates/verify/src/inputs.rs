@@ -1,10 +1,10 @@
 //! The analysis entry: the two sides set up, and their identical initial states.
 
 use tandem_cfg::Program;
-use tandem_loader::Binary;
+use tandem_loader::{Binary, SymbolKind};
 use tandem_symex::{MemLog, MemWrite, SymState, TermId, TermPool, VarKind, WriteKind};
 
-use crate::side::{Image, ObservedRange, Observed, SharedInputs, Side, SideId};
+use crate::side::{Image, Observed, ObservedRange, SharedInputs, Side, SideId};
 use crate::{Config, Entry, Observe, VerifyError};
 
 /// Where a return from the analysed function lands: an address neither binary maps, the same
@@ -27,31 +27,29 @@ pub fn make_side<'b>(
     let mut ranges = Vec::new();
     for s in binary.sections() {
         if s.alloc && s.name == b".output" {
-            ranges.push(ObservedRange {
-                name: ".output".into(),
-                start: s.addr,
-                len: s.size,
-            });
+            ranges.extend(by_symbol(binary, ".output", s.addr, s.size));
         }
     }
     for o in &config.observe {
         match o {
             Observe::Section(name) => {
-                let s = binary.section_by_name(name.as_bytes()).ok_or_else(|| VerifyError::Input {
-                    file: file.to_string(),
-                    message: format!("no section `{name}` to observe"),
-                })?;
-                ranges.push(ObservedRange {
-                    name: name.clone(),
-                    start: s.addr,
-                    len: s.size,
-                });
+                let s =
+                    binary
+                        .section_by_name(name.as_bytes())
+                        .ok_or_else(|| VerifyError::Input {
+                            file: file.to_string(),
+                            message: format!("no section `{name}` to observe"),
+                        })?;
+                ranges.extend(by_symbol(binary, name, s.addr, s.size));
             }
             Observe::Symbol(name) => {
-                let s = binary.symbol(name.as_bytes()).filter(|s| s.defined).ok_or_else(|| VerifyError::Input {
-                    file: file.to_string(),
-                    message: format!("unknown symbol `{name}` to observe"),
-                })?;
+                let s = binary
+                    .symbol(name.as_bytes())
+                    .filter(|s| s.defined)
+                    .ok_or_else(|| VerifyError::Input {
+                        file: file.to_string(),
+                        message: format!("unknown symbol `{name}` to observe"),
+                    })?;
                 ranges.push(ObservedRange {
                     name: name.clone(),
                     start: s.address,
@@ -66,11 +64,7 @@ pub fn make_side<'b>(
             Observe::Globals => {
                 for seg in binary.segments() {
                     if seg.perms.write {
-                        ranges.push(ObservedRange {
-                            name: "data".into(),
-                            start: seg.vaddr,
-                            len: seg.mem_size,
-                        });
+                        ranges.extend(by_symbol(binary, "data", seg.vaddr, seg.mem_size));
                     }
                 }
             }
@@ -88,6 +82,32 @@ pub fn make_side<'b>(
         },
         observed: Observed { ranges },
     })
+}
+
+/// An observed range split by the data symbols in it, so that a store is named by its
+/// variable and stays comparable when a rebuild moves the variables around. Bytes outside
+/// every symbol keep the range's name and their offset in it (the whole range comes last, as
+/// the fallback).
+fn by_symbol(binary: &Binary, name: &str, start: u64, len: u64) -> Vec<ObservedRange> {
+    let mut out: Vec<ObservedRange> = binary
+        .symbols()
+        .iter()
+        .filter(|s| s.defined && s.kind == SymbolKind::Object && s.size > 0)
+        .filter(|s| s.address >= start && s.address - start < len)
+        .map(|s| ObservedRange {
+            name: s.name_lossy().into_owned(),
+            start: s.address,
+            len: s.size.min(start + len - s.address),
+        })
+        .collect();
+    out.sort_by_key(|r| r.start);
+    out.dedup_by_key(|r| r.start);
+    out.push(ObservedRange {
+        name: name.to_string(),
+        start,
+        len,
+    });
+    out
 }
 
 /// Both sides' initial states at the entry and the entry addresses. Every register starts as
@@ -157,7 +177,10 @@ pub fn entry_states(
             st.mem.push(MemWrite {
                 addr: sb,
                 guard: None,
-                kind: WriteKind::Value { value: ret, size: 8 },
+                kind: WriteKind::Value {
+                    value: ret,
+                    size: 8,
+                },
             });
         }
         st.ghosts = ghosts.to_vec();

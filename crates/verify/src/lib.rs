@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use tandem_loader::Binary;
 
-pub use tandem_stubs::concrete::{ConcreteArg, ConcreteEvent, ConcreteInput};
 pub use side::{ObservedRange, SideId};
+pub use tandem_stubs::concrete::{ConcreteArg, ConcreteEvent, ConcreteInput};
 
 /// Limits; exhausting one is a reason for `inconclusive`, never a guess.
 #[derive(Clone, Debug)]
@@ -75,7 +75,10 @@ pub struct Config {
 pub enum Observe {
     Section(String),
     Symbol(String),
-    Range { start: u64, len: u64 },
+    Range {
+        start: u64,
+        len: u64,
+    },
     /// Every store to writable data.
     Globals,
 }
@@ -119,7 +122,9 @@ impl std::fmt::Display for Reason {
             Reason::Solver(s) => write!(f, "solver gave up: {s}"),
             Reason::Budget(s) => write!(f, "budget exhausted: {s}"),
             Reason::Abstraction(s) => write!(f, "loop abstraction failed: {s}"),
-            Reason::Unconfirmed(s) => write!(f, "possible difference not confirmed concretely: {s}"),
+            Reason::Unconfirmed(s) => {
+                write!(f, "possible difference not confirmed concretely: {s}")
+            }
         }
     }
 }
@@ -196,8 +201,11 @@ pub fn verify(
         ))
     };
     let ghosts = symbolic(&sides[0]).initial_ghosts(&mut pool);
-    let (states, addrs) = inputs::entry_states(&mut pool, &shared, [&sides[0], &sides[1]], config, &ghosts)?;
-    let solver = tandem_smt::Solver::new(config.budgets.query);
+    let (states, addrs) =
+        inputs::entry_states(&mut pool, &shared, [&sides[0], &sides[1]], config, &ghosts)?;
+    let deadline = start + config.budgets.total;
+    let mut solver = tandem_smt::Solver::new(config.budgets.query);
+    solver.set_deadline(deadline);
     let mut eng = product::Engine::new(
         pool,
         solver,
@@ -205,11 +213,14 @@ pub fn verify(
         [symbolic(&sides[0]), symbolic(&sides[1])],
         shared.clone(),
         config.budgets.clone(),
+        deadline,
         true,
     );
     eng.add_root(states, addrs);
     // Cheap first: concrete runs on random inputs find most differences at once.
-    if let Some(cx) = replay::random_testing(&mut eng, [&sides[0], &sides[1]], lib, config, 48, 0x7A4D) {
+    if let Some(cx) =
+        replay::random_testing(&mut eng, [&sides[0], &sides[1]], lib, config, 48, 0x7A4D)
+    {
         return Ok(Report {
             verdict: Verdict::Inequivalent,
             reasons: Vec::new(),

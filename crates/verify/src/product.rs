@@ -14,7 +14,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
-use tandem_symex::{Event, ExitKind, Explorer, Frame, Machine, RegionExit, SymState, TermId, TermPool};
+use tandem_symex::{
+    Event, ExitKind, Explorer, Frame, Machine, RegionExit, SymState, TermId, TermPool,
+};
 
 use crate::events::{describe, event_eq};
 use crate::generalize::{self, Abstraction};
@@ -87,7 +89,7 @@ pub struct Engine<'s, 'b> {
     pub failures: Vec<Failure>,
     pub reasons: Vec<Reason>,
     pub budgets: Budgets,
-    deadline: Instant,
+    pub deadline: Instant,
     /// Whether nodes are widened (proof mode) or unrolled (exact search for counterexamples).
     pub widen: bool,
     pub stats: EngineStats,
@@ -111,13 +113,13 @@ impl<'s, 'b> Engine<'s, 'b> {
         envs: [Box<dyn tandem_symex::Environment + 's>; 2],
         shared: crate::side::SharedInputs,
         budgets: Budgets,
+        deadline: Instant,
         widen: bool,
     ) -> Engine<'s, 'b> {
         let explorers = [
             Explorer::new(&sides[0].prog, budgets.region_steps),
             Explorer::new(&sides[1].prog, budgets.region_steps),
         ];
-        let deadline = Instant::now() + budgets.total;
         Engine {
             pool,
             solver,
@@ -138,7 +140,6 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
     }
 
-
     pub fn stack_base_term(&self) -> TermId {
         self.shared.stack_base
     }
@@ -153,7 +154,9 @@ impl<'s, 'b> Engine<'s, 'b> {
 
     /// The argument widths of a declared uninterpreted function.
     pub fn pool_func_args(&self, name: &str) -> Option<Vec<u16>> {
-        self.pool.func_by_name(name).map(|f| self.pool.func(f).args.clone())
+        self.pool
+            .func_by_name(name)
+            .map(|f| self.pool.func(f).args.clone())
     }
 
     pub fn pool_var_term(&mut self, v: tandem_symex::VarId) -> Option<TermId> {
@@ -165,7 +168,10 @@ impl<'s, 'b> Engine<'s, 'b> {
         if self.pool.is_true(goal) {
             return true;
         }
-        matches!(self.solver.prove(&mut self.pool, cond, goal), tandem_smt::Answer::Unsat)
+        matches!(
+            self.solver.prove(&mut self.pool, cond, goal),
+            tandem_smt::Answer::Unsat
+        )
     }
 
     fn reason(&mut self, r: Reason) {
@@ -207,7 +213,9 @@ impl<'s, 'b> Engine<'s, 'b> {
         let _span = tracing::debug_span!("fixpoint").entered();
         while let Some(n) = self.work.pop_first() {
             if Instant::now() > self.deadline {
-                self.reason(Reason::Budget("the overall time budget (--timeout) ran out".into()));
+                self.reason(Reason::Budget(
+                    "the overall time budget (--timeout) ran out".into(),
+                ));
                 return;
             }
             if self.nodes.len() > self.budgets.max_nodes {
@@ -239,13 +247,11 @@ impl<'s, 'b> Engine<'s, 'b> {
     fn explore(&mut self, side: usize, st: SymState, addr: u64) -> Vec<RegionExit> {
         self.stats.regions += 1;
         let s = self.sides[side];
-        let sb = self.shared.stack_base;
-        let is_base = move |t: TermId| t == sb;
         let is_mapped = |a: u64| s.is_mapped(a);
         let m = Machine {
             init: &s.image,
             observer: &s.observed,
-            is_base: &is_base,
+            regions: &s.image,
             is_mapped: &is_mapped,
             undefined: std::cell::Cell::new(0),
             tag: s.id.tag(),
@@ -255,7 +261,10 @@ impl<'s, 'b> Engine<'s, 'b> {
 
     fn side_exits(&mut self, n: usize, side: usize) -> Vec<SideExit> {
         let node = &self.nodes[n];
-        let (Point::At { addr, .. }, Some(st)) = (if side == 0 { &node.key.0 } else { &node.key.1 }, &node.states[side]) else {
+        let (Point::At { addr, .. }, Some(st)) = (
+            if side == 0 { &node.key.0 } else { &node.key.1 },
+            &node.states[side],
+        ) else {
             return vec![SideExit {
                 kind: ExitKind::End,
                 state: None,
@@ -334,7 +343,10 @@ impl<'s, 'b> Engine<'s, 'b> {
         match self.solver.check(&self.pool, cond) {
             tandem_smt::Answer::Unsat => return,
             tandem_smt::Answer::Unknown(why) => {
-                self.reason(Reason::Solver(format!("feasibility of an exit pair at {}: {why}", self.describe_node(n))));
+                self.reason(Reason::Solver(format!(
+                    "feasibility of an exit pair at {}: {why}",
+                    self.describe_node(n)
+                )));
             }
             tandem_smt::Answer::Sat(_) => {}
         }
@@ -355,7 +367,11 @@ impl<'s, 'b> Engine<'s, 'b> {
             if let ExitKind::Return(t) = &e.kind {
                 let _ = t;
                 if let Some(s) = &e.state {
-                    let rax = self.sides[i].prog.desc().reg("rax").map(|r| s.regs[usize::from(r.id)]);
+                    let rax = self.sides[i]
+                        .prog
+                        .desc()
+                        .reg("rax")
+                        .map(|r| s.regs[usize::from(r.id)]);
                     if let Some(v) = rax {
                         evs[i].push(Event::Return { value: v });
                     }
@@ -368,18 +384,22 @@ impl<'s, 'b> Engine<'s, 'b> {
             let (a, b) = (evs[0][k].clone(), evs[1][k].clone());
             let Some(bound) = self.range_bound(cond, &a, &b) else {
                 let where_ = self.describe_node(n);
-                self.reason(Reason::Budget(format!("a byte range in an event at {where_} may be longer than 4096 bytes")));
+                self.reason(Reason::Budget(format!(
+                    "a byte range in an event at {where_} may be longer than 4096 bytes"
+                )));
                 return;
             };
             let sides = self.sides;
-            let sb = self.shared.stack_base;
-            let mut read = |pool: &mut TermPool, side: usize, arg: &tandem_symex::EventArg, i: u64| -> TermId {
+            let mut read = |pool: &mut TermPool,
+                            side: usize,
+                            arg: &tandem_symex::EventArg,
+                            i: u64|
+             -> TermId {
                 let tandem_symex::EventArg::Bytes { base, mem, .. } = arg else {
                     return pool.c(8, 0);
                 };
                 let addr = pool.add_const(*base, u128::from(i));
-                let is_base = move |t: TermId| t == sb;
-                tandem_symex::load_byte(pool, mem, addr, &sides[side].image, &is_base)
+                tandem_symex::load_byte(pool, mem, addr, &sides[side].image, &sides[side].image)
             };
             let eq = event_eq(&mut self.pool, &a, &b, bound, &mut read);
             let ok = match eq {
@@ -388,12 +408,16 @@ impl<'s, 'b> Engine<'s, 'b> {
             };
             if !ok {
                 if eq.is_none() {
-                    self.fail(n, cond, format!(
-                        "event {} differs: {} vs {}",
-                        k + 1,
-                        describe(&self.pool, &a),
-                        describe(&self.pool, &b)
-                    ));
+                    self.fail(
+                        n,
+                        cond,
+                        format!(
+                            "event {} differs: {} vs {}",
+                            k + 1,
+                            describe(&self.pool, &a),
+                            describe(&self.pool, &b)
+                        ),
+                    );
                 }
                 return;
             }
@@ -407,7 +431,11 @@ impl<'s, 'b> Engine<'s, 'b> {
         let ended = [ends[0] == Point::Ended, ends[1] == Point::Ended];
         if ended[0] && ended[1] {
             if !left[0].is_empty() || !left[1].is_empty() {
-                let (more, extra) = if left[0].is_empty() { ("patched", &left[1][0]) } else { ("original", &left[0][0]) };
+                let (more, extra) = if left[0].is_empty() {
+                    ("patched", &left[1][0])
+                } else {
+                    ("original", &left[0][0])
+                };
                 let d = describe(&self.pool, extra);
                 self.fail(n, cond, format!("only the {more} binary goes on to {d}"));
             }
@@ -514,20 +542,18 @@ impl<'s, 'b> Engine<'s, 'b> {
         let existing = self.index.get(&key).copied();
         let unroll = !self.widen;
         match existing {
-            Some(k) if !unroll => {
-                match generalize::join(self, k, &arrival, &pending, cond) {
-                    generalize::Join::Subsumed => {}
-                    generalize::Join::Widened => {
-                        self.stats.widenings += 1;
-                        self.nodes[k].exact = false;
-                        self.work.insert(k);
-                    }
-                    generalize::Join::Failed(why) => {
-                        let where_ = self.describe_node(k);
-                        self.reason(Reason::Abstraction(format!("{why} at {where_}")));
-                    }
+            Some(k) if !unroll => match generalize::join(self, k, &arrival, &pending, cond) {
+                generalize::Join::Subsumed => {}
+                generalize::Join::Widened => {
+                    self.stats.widenings += 1;
+                    self.nodes[k].exact = false;
+                    self.work.insert(k);
                 }
-            }
+                generalize::Join::Failed(why) => {
+                    let where_ = self.describe_node(k);
+                    self.reason(Reason::Abstraction(format!("{why} at {where_}")));
+                }
+            },
             _ => {
                 let id = self.nodes.len();
                 self.nodes.push(NodeData {

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use tandem_ir::interp::{self, Fault, Memory, Outcome, PagedMemory, State};
 use tandem_stubs::Library;
-use tandem_stubs::concrete::{ConcreteEnv, ConcreteEvent, ConcreteInput, ConcreteSyscall, UfOracle};
+use tandem_stubs::concrete::{
+    ConcreteEnv, ConcreteEvent, ConcreteInput, ConcreteSyscall, UfOracle,
+};
 use tandem_stubs::symbolic::X86_64_SYSCALL;
 use tandem_stubs::types::Arch;
 use tandem_symex::{TermId, VarKind};
@@ -34,8 +36,15 @@ impl Memory for Observing<'_> {
 
     fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), Fault> {
         self.inner.write(addr, data)?;
-        if let Some(r) = self.ranges.iter().find(|r| addr >= r.start && addr - r.start < r.len) {
-            let value = data.iter().rev().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+        if let Some(r) = self
+            .ranges
+            .iter()
+            .find(|r| addr >= r.start && addr - r.start < r.len)
+        {
+            let value = data
+                .iter()
+                .rev()
+                .fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
             self.stores.borrow_mut().push(ConcreteEvent::Store {
                 range: r.name.clone(),
                 offset: addr - r.start,
@@ -60,7 +69,13 @@ const MAX_STEPS: usize = 2_000_000;
 
 /// Runs one side concretely; its events, or `None` if the input is infeasible or the run
 /// cannot be completed.
-pub fn run(side: &Side, start: &Start, entry: u64, config: &Config, env: &mut ConcreteEnv) -> Option<Vec<ConcreteEvent>> {
+pub fn run(
+    side: &Side,
+    start: &Start,
+    entry: u64,
+    config: &Config,
+    env: &mut ConcreteEnv,
+) -> Option<Vec<ConcreteEvent>> {
     let prog = &side.prog;
     let desc = prog.desc();
     let binary = side.image.binary;
@@ -81,7 +96,10 @@ pub fn run(side: &Side, start: &Start, entry: u64, config: &Config, env: &mut Co
     };
     let mut st = State::new(desc);
     for (id, v) in &start.regs {
-        st.set(tandem_ir::Reg::new(*id, desc.regs[usize::from(*id)].width), *v);
+        st.set(
+            tandem_ir::Reg::new(*id, desc.regs[usize::from(*id)].width),
+            *v,
+        );
     }
     st.set(desc.sp, u128::from(sb));
     let mut pc = entry;
@@ -116,11 +134,15 @@ pub fn run(side: &Side, start: &Start, entry: u64, config: &Config, env: &mut Co
                     tandem_ir::Trap::Breakpoint => "SIGTRAP",
                     tandem_ir::Trap::GeneralProtection => "SIGSEGV",
                 };
-                events.push(ConcreteEvent::Fault { signal: signal.into() });
+                events.push(ConcreteEvent::Fault {
+                    signal: signal.into(),
+                });
                 return Some(events);
             }
             Outcome::Fault(_) => {
-                events.push(ConcreteEvent::Fault { signal: "SIGSEGV".into() });
+                events.push(ConcreteEvent::Fault {
+                    signal: "SIGSEGV".into(),
+                });
                 return Some(events);
             }
         }
@@ -128,7 +150,11 @@ pub fn run(side: &Side, start: &Start, entry: u64, config: &Config, env: &mut Co
     None
 }
 
-fn concrete_env<'l, 'o>(lib: &'l Library, side: &Side, oracle: &'o dyn UfOracle) -> ConcreteEnv<'l, 'o> {
+fn concrete_env<'l, 'o>(
+    lib: &'l Library,
+    side: &Side,
+    oracle: &'o dyn UfOracle,
+) -> ConcreteEnv<'l, 'o> {
     ConcreteEnv::new(lib, Arch::X86_64, X86_64_SYSCALL, side.prog.desc(), oracle)
 }
 
@@ -147,7 +173,11 @@ impl UfOracle for ModelOracle<'_, '_, '_> {
             None => return 0,
         };
         let f = eng.pool.func_decl(name, &widths, width);
-        let a: Vec<TermId> = args.iter().zip(&widths).map(|(v, w)| eng.pool.c(*w, *v)).collect();
+        let a: Vec<TermId> = args
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| eng.pool.c(*w, *v))
+            .collect();
         let t = eng.pool.app(f, a);
         eng.solver.eval(&eng.pool, &self.model, t).unwrap_or(0)
     }
@@ -174,7 +204,10 @@ fn start_from_model(eng: &mut Engine, model: &tandem_smt::Model) -> Start {
         }
     }
     let sb_term = eng.stack_base_term();
-    let stack_base = eng.solver.eval(&eng.pool, model, sb_term).unwrap_or(0x7FFF_0000_0000) as u64;
+    let stack_base = eng
+        .solver
+        .eval(&eng.pool, model, sb_term)
+        .unwrap_or(0x7FFF_0000_0000) as u64;
     let stack_base = if (0x7FF0_0000_0000..0x7FFF_FFFF_0000).contains(&stack_base) {
         stack_base & !0xF
     } else {
@@ -196,7 +229,13 @@ fn start_from_model(eng: &mut Engine, model: &tandem_smt::Model) -> Start {
 
 /// Runs both sides on the input a failure's model gives; a counterexample if their events
 /// differ.
-pub fn confirm(eng: &mut Engine, f: &Failure, sides: [&Side; 2], lib: &Library, config: &Config) -> Option<Counterexample> {
+pub fn confirm(
+    eng: &mut Engine,
+    f: &Failure,
+    sides: [&Side; 2],
+    lib: &Library,
+    config: &Config,
+) -> Option<Counterexample> {
     let model = match eng.solver.check(&eng.pool, f.condition) {
         tandem_smt::Answer::Sat(m) => m,
         _ => return None,
@@ -224,7 +263,11 @@ pub fn confirm(eng: &mut Engine, f: &Failure, sides: [&Side; 2], lib: &Library, 
     if let Entry::Function(_) = config.entry {
         for name in ["rdi", "rsi", "rdx", "rcx", "r8", "r9"] {
             if let Some(r) = desc.reg(name) {
-                let v = start.regs.iter().find(|(id, _)| *id == r.id).map_or(0, |(_, v)| *v);
+                let v = start
+                    .regs
+                    .iter()
+                    .find(|(id, _)| *id == r.id)
+                    .map_or(0, |(_, v)| *v);
                 input.args.push((name.to_string(), v));
             }
         }
@@ -250,8 +293,13 @@ pub fn random_testing(
 ) -> Option<Counterexample> {
     let entries = eng.entry_addrs();
     for r in 0..runs {
+        if std::time::Instant::now() > eng.deadline {
+            break;
+        }
         let oracle = RandomOracle {
-            seed: seed.wrapping_add(u64::from(r)).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            seed: seed
+                .wrapping_add(u64::from(r))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15),
             memo: RefCell::new(BTreeMap::new()),
         };
         let start = Start {

@@ -2,7 +2,7 @@
 
 use tandem_cfg::Program;
 use tandem_loader::Binary;
-use tandem_symex::{InitialMemory, Node, Observer, TermId, TermPool, VarId, VarKind};
+use tandem_symex::{InitialMemory, Observer, Regions, TermId, TermPool, VarKind};
 
 /// Which binary.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
@@ -45,7 +45,6 @@ pub struct SharedInputs {
     /// The stack pointer at the analysis entry: 16-byte aligned by construction (a 60-bit
     /// variable above four zero bits), so `and rsp, -16` is seen to change nothing.
     pub stack_base: TermId,
-    pub stack_base_var: VarId,
     /// The stack contents above the entry stack pointer (arguments, environment), indexed by
     /// offset from the stack base.
     pub stack_mem: TermId,
@@ -54,15 +53,11 @@ pub struct SharedInputs {
 impl SharedInputs {
     pub fn new(pool: &mut TermPool) -> SharedInputs {
         let high = pool.fresh_var("stack", 60, VarKind::Input);
-        let Node::Var(stack_base_var) = pool.node(high).clone() else {
-            unreachable!("fresh_var makes a variable")
-        };
         let zero = pool.c(4, 0);
         let stack_base = pool.concat(high, zero);
         let stack_mem = pool.fresh_var("stack_contents", 0, VarKind::Memory);
         SharedInputs {
             stack_base,
-            stack_base_var,
             stack_mem,
         }
     }
@@ -126,7 +121,11 @@ impl InitialMemory for Image<'_> {
                 None => self.unknown_byte(pool, addr),
             };
         }
-        if lin.terms.iter().any(|(t, c)| *t == self.shared.stack_base && *c == 1) {
+        if lin
+            .terms
+            .iter()
+            .any(|(t, c)| *t == self.shared.stack_base && *c == 1)
+        {
             let off = pool.sub(addr, self.shared.stack_base);
             return match pool.as_const(off) {
                 Some(o) if (o as u64 as i64) >= 0 => pool.select(self.shared.stack_mem, off),
@@ -154,6 +153,16 @@ impl InitialMemory for Image<'_> {
             return acc;
         }
         self.unknown_byte(pool, addr)
+    }
+}
+
+impl Regions for Image<'_> {
+    fn is_base(&self, t: TermId) -> bool {
+        t == self.shared.stack_base
+    }
+
+    fn in_image(&self, addr: u64) -> bool {
+        self.binary.perms_at(addr).is_some()
     }
 }
 
