@@ -107,12 +107,12 @@ impl SymState {
             return;
         }
         // A conjunction is split so that facts stay atomic.
-        if let crate::term::Node::Binary(tandem_ir::BinOp::And, a, b) = pool.node(cond).clone() {
-            if pool.width(a) == 1 {
-                self.assume(pool, a);
-                self.assume(pool, b);
-                return;
-            }
+        if let crate::term::Node::Binary(tandem_ir::BinOp::And, a, b) = pool.node(cond).clone()
+            && pool.width(a) == 1
+        {
+            self.assume(pool, a);
+            self.assume(pool, b);
+            return;
         }
         if !self.path.contains(&cond) {
             self.path.push(cond);

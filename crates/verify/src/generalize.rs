@@ -169,8 +169,8 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
     let Some(first) = abs.first.clone() else {
         return;
     };
-    for side in 0..2 {
-        let Some(mut st) = first[side].clone() else {
+    for (side, first) in first.iter().enumerate() {
+        let Some(mut st) = first.clone() else {
             continue;
         };
         for (loc, v) in &abs.locs[side] {
@@ -387,8 +387,8 @@ fn widen(
         }
     }
     let mut shared: Vec<((TermId, TermId), TermId)> = Vec::new();
-    for side in 0..2 {
-        for (loc, fv, av) in std::mem::take(&mut new_vals[side]) {
+    for (side, vals) in new_vals.iter_mut().enumerate() {
+        for (loc, fv, av) in std::mem::take(vals) {
             let width = eng.pool.width(fv);
             let diff = eng.pool.sub(av, fv);
             let value = match eng.pool.as_const(diff) {
@@ -530,8 +530,8 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
         let z = eng.pool.c(64, 0);
         sigma0.insert(k, z);
     }
-    for side in 0..2 {
-        if let Some(f) = &first[side] {
+    for (side, f) in first.iter().enumerate() {
+        if let Some(f) = f {
             for (loc, v) in &abs.locs[side] {
                 if let LocValue::Var(x) = v {
                     let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);

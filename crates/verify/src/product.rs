@@ -379,9 +379,9 @@ impl<'s, 'b> Engine<'s, 'b> {
             }
         }
         let common = evs[0].len().min(evs[1].len());
-        for k in 0..common {
+        for (k, (a, b)) in evs[0].iter().zip(&evs[1]).enumerate() {
             self.stats.event_checks += 1;
-            let (a, b) = (evs[0][k].clone(), evs[1][k].clone());
+            let (a, b) = (a.clone(), b.clone());
             let Some(bound) = self.range_bound(cond, &a, &b) else {
                 let where_ = self.describe_node(n);
                 self.reason(Reason::Budget(format!(
