@@ -8,7 +8,8 @@
 //! bounds check admits), and loop heads (targets of DFS back edges). No-return functions
 //! (those that never reach a `ret`, and the libc names known never to return) have no return
 //! site after their calls. [`Cfar`]s cut a function at its entry, its loop heads and its
-//! return sites.
+//! return sites; [`pair_functions`] and [`pair_cfars`] pair two programs' functions and CFARs
+//! statically (by symbol, then by structure).
 //!
 //! What it is not: it executes nothing symbolically and decides nothing about feasibility;
 //! an edge here is a possible edge. Indirect jumps it cannot resolve are reported, not
@@ -19,10 +20,14 @@ mod discover;
 mod dot;
 mod jump_table;
 mod liveness;
+mod pairing;
 mod program;
 
 pub use cfar::{Cfar, CfarExit, HeadKind, cfars};
 pub use discover::{Block, CallSite, Function, Terminator};
 pub use dot::function_dot;
 pub use liveness::{Liveness, RegSet};
+pub use pairing::{
+    CfarPair, FunctionPair, MatchedBy, pair_cfars, pair_functions, reachable_functions,
+};
 pub use program::{CfgError, Program};

@@ -1,11 +1,13 @@
 //! The `tandem` command line: argument parsing, exit codes, and glue between the layers.
 //!
 //! Exit codes (CONTRACT.md): 0 equivalent, 1 inequivalent, 2 conditionally equivalent,
-//! 3 inconclusive, 4 usage or input error. Commands that are not verdicts (`lift`) exit 0 on
+//! 3 inconclusive, 4 usage or input error. Commands that are not verdicts (`lift`, `cfar`) exit 0 on
 //! success and 4 on bad input.
 
+mod cfar;
 mod input;
 mod lift;
+mod report;
 mod verify;
 
 use std::process::ExitCode;
@@ -24,6 +26,8 @@ struct Cli {
 enum Command {
     /// Decide whether a patched binary behaves like the original.
     Verify(verify::VerifyArgs),
+    /// Show the paired functions and CFARs of two binaries.
+    Cfar(cfar::CfarArgs),
     /// Lift machine code to tandem IR and print it, or report how much of a binary lifts.
     Lift(lift::LiftArgs),
 }
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lift(args) => lift::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Cfar(args) => cfar::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -115,6 +115,31 @@ pub enum Reason {
     Unconfirmed(String),
 }
 
+impl Reason {
+    /// The same reason, said to hold within `context` (an entry function, say).
+    pub fn within(&self, context: &str) -> Reason {
+        let wrap = |s: &String| format!("{context}: {s}");
+        match self {
+            Reason::Stuck(s) => Reason::Stuck(wrap(s)),
+            Reason::Solver(s) => Reason::Solver(wrap(s)),
+            Reason::Budget(s) => Reason::Budget(wrap(s)),
+            Reason::Abstraction(s) => Reason::Abstraction(wrap(s)),
+            Reason::Unconfirmed(s) => Reason::Unconfirmed(wrap(s)),
+        }
+    }
+
+    /// A short machine-readable name of the kind of reason.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reason::Stuck(_) => "stuck",
+            Reason::Solver(_) => "solver",
+            Reason::Budget(_) => "budget",
+            Reason::Abstraction(_) => "abstraction",
+            Reason::Unconfirmed(_) => "unconfirmed",
+        }
+    }
+}
+
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -47,12 +47,9 @@ impl Point {
         }
     }
 
-    pub fn describe(&self, names: &dyn Fn(u64) -> Option<String>) -> String {
+    pub fn describe(&self, side: &Side) -> String {
         match self {
-            Point::At { addr, function, .. } => match names(*function) {
-                Some(n) => format!("{addr:#x} in {n}"),
-                None => format!("{addr:#x}"),
-            },
+            Point::At { addr, function, .. } => side.describe(*addr, *function),
             Point::Ended => "end".to_string(),
         }
     }
@@ -239,9 +236,11 @@ impl<'s, 'b> Engine<'s, 'b> {
 
     pub fn describe_node(&self, n: usize) -> String {
         let (a, b) = &self.nodes[n].key;
-        let names0 = |f: u64| self.sides[0].prog.function_name(f).map(str::to_string);
-        let names1 = |f: u64| self.sides[1].prog.function_name(f).map(str::to_string);
-        format!("({} | {})", a.describe(&names0), b.describe(&names1))
+        format!(
+            "({} | {})",
+            a.describe(self.sides[0]),
+            b.describe(self.sides[1])
+        )
     }
 
     fn explore(&mut self, side: usize, st: SymState, addr: u64) -> Vec<RegionExit> {

@@ -197,4 +197,20 @@ impl<'b> Side<'b> {
     pub fn is_mapped(&self, addr: u64) -> bool {
         self.image.binary.perms_at(addr).is_some()
     }
+
+    /// `addr` for people: the address, the function it is in, and the source line when
+    /// DWARF has one (`0x401020 in main (loop.c:12)`).
+    pub fn describe(&self, addr: u64, function: u64) -> String {
+        let mut s = format!("{addr:#x}");
+        if let Some(name) = self.prog.function_name(function) {
+            s.push_str(&format!(" in {name}"));
+        }
+        if let Ok(debug) = self.image.binary.debug_info()
+            && let Some(loc) = debug.line_at(addr)
+        {
+            let file = loc.file.rsplit('/').next().unwrap_or(loc.file);
+            s.push_str(&format!(" ({file}:{})", loc.line));
+        }
+        s
+    }
 }
