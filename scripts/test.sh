@@ -15,6 +15,9 @@ fi
 
 cargo test --workspace "$@"
 
+# End to end over testbins/ (every pair's expected or recorded verdict), in release mode.
+cargo test --release -p tandem --test testbins "$@"
+
 if [ -f target/oracle-x86_64.txt ]; then
     echo
     echo "x86-64 lifter vs. this CPU (forms and random states checked per mnemonic):"

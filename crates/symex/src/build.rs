@@ -207,6 +207,11 @@ impl TermPool {
                 if a == b {
                     return a;
                 }
+                if w == 1
+                    && let Some(t) = self.or_equal(a, b).or_else(|| self.or_equal(b, a))
+                {
+                    return t;
+                }
                 if cb == Some(0) {
                     return a;
                 }
@@ -218,6 +223,17 @@ impl TermPool {
                 if a == b {
                     return self.c(w, 0);
                 }
+                // x ^ (x ^ y) = y: the sign flag cancels out of SF ^ OF.
+                for (x, other) in [(a, b), (b, a)] {
+                    if let Node::Binary(BinOp::Xor, p, q) = *self.node(other) {
+                        if p == x {
+                            return q;
+                        }
+                        if q == x {
+                            return p;
+                        }
+                    }
+                }
                 if cb == Some(0) {
                     return a;
                 }
@@ -228,6 +244,27 @@ impl TermPool {
             _ => {}
         }
         self.intern(Node::Binary(op, a, b), w)
+    }
+
+    /// `eq | strict` as one non-strict comparison, when `eq` is `x == y` and `strict` is
+    /// `x < y` (signed or unsigned), or `strict` is the sign bit of `x` and `eq` is `x == 0`
+    /// (`test x, x; jle`).
+    fn or_equal(&mut self, eq: TermId, strict: TermId) -> Option<TermId> {
+        match *self.node(strict) {
+            Node::Binary(op @ (BinOp::Slt | BinOp::Ult), x, y) => {
+                let same = self.eq(x, y);
+                (same == eq).then(|| {
+                    let le = if op == BinOp::Slt { BinOp::Sle } else { BinOp::Ule };
+                    self.binary(le, x, y)
+                })
+            }
+            Node::Extract { lo, arg, .. } if lo + 1 == self.width(arg) => {
+                let zero = self.c(self.width(arg), 0);
+                let same = self.eq(arg, zero);
+                (same == eq).then(|| self.binary(BinOp::Sle, arg, zero))
+            }
+            _ => None,
+        }
     }
 
     /// How many low bits of `t` are known to be zero (looking `depth` levels down).

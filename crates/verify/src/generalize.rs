@@ -324,6 +324,7 @@ fn subsumed(
     for inv in &abs.invariants {
         let i = eng.pool.substitute_all(*inv, &sigma);
         if !eng.holds(cond, i) {
+            tracing::debug!(invariant = %eng.pool.show(*inv, 8), "invariant dropped");
             weaken.bad_invariants.push(*inv);
         }
     }
@@ -495,6 +496,7 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
     }
     let mut candidates: Vec<TermId> = Vec::new();
     for a in atoms {
+        tracing::trace!(atom = %eng.pool.show(a, 8), "exit atom");
         let (positive, atom) = match eng.pool.node(a).clone() {
             Node::Unary(tandem_ir::UnOp::Not, inner) => (false, inner),
             _ => (true, a),
@@ -511,12 +513,24 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
                 BinOp::Ult | BinOp::Ule => (BinOp::Ult, BinOp::Ule),
                 _ => continue,
             };
-            let c = if positive {
-                vec![eng.pool.binary(op, x, y), eng.pool.binary(le, x, y)]
+            // The comparison as it holds on the path, and its non-strict form; also both
+            // with the counter's side stripped of its constant offset (`i + 1 < n` on the
+            // path out of the body is `i < n` at the head).
+            let (x, y, strict) = if positive {
+                (x, y, op == lt)
             } else {
-                vec![eng.pool.binary(le, y, x), eng.pool.binary(lt, y, x)]
+                (y, x, op != lt)
             };
-            candidates.extend(c);
+            let (xs, ys) = (
+                strip_offset(&mut eng.pool, x, &vars),
+                strip_offset(&mut eng.pool, y, &vars),
+            );
+            for (a, b) in [(x, y), (xs, y), (x, ys)] {
+                if strict {
+                    candidates.push(eng.pool.binary(lt, a, b));
+                }
+                candidates.push(eng.pool.binary(le, a, b));
+            }
         }
     }
     if let Some(k) = abs.iter_var {
@@ -558,6 +572,7 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
         if !eng.holds(first_cond, at_first) {
             continue;
         }
+        tracing::debug!(invariant = %eng.pool.show(c, 8), "candidate invariant");
         eng.nodes[n].abs.invariants.push(c);
         added = true;
     }
@@ -607,6 +622,16 @@ fn distance_bounds(
         pool.binary(BinOp::Ult, sk, rest),
         pool.binary(BinOp::Ule, sk, rest),
     ]
+}
+
+/// `t` without its constant term, when `t` is linear in the node's variables.
+fn strip_offset(pool: &mut TermPool, t: TermId, vars: &FxHashSet<TermId>) -> TermId {
+    if !mentions_any(pool, t, vars) {
+        return t;
+    }
+    let mut l = (*pool.linear(t)).clone();
+    l.constant = 0;
+    pool.from_linear(&l)
 }
 
 fn collect_atoms(pool: &TermPool, t: TermId, vars: &FxHashSet<TermId>, out: &mut Vec<TermId>) {

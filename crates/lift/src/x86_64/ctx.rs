@@ -421,6 +421,7 @@ impl Ctx {
     /// Flags of `res = a - b - borrow_in`.
     pub fn flags_sub(&mut self, a: &Expr, b: &Expr, res: &Expr, borrow_in: Option<Expr>) {
         let w = a.width();
+        let borrow_in_was_none = borrow_in.is_none();
         let cf = match borrow_in {
             None => a.clone().ult(b.clone()),
             Some(c) => {
@@ -429,11 +430,17 @@ impl Ctx {
             }
         };
         self.set(CF, cf);
-        let of = a
-            .clone()
-            .xor(b.clone())
-            .and(a.clone().xor(res.clone()))
-            .msb();
+        // Without a borrow, a signed overflow is exactly a sign of the wrapped result that
+        // disagrees with the true order: OF = (a <s b) ^ SF. Said this way, SF ^ OF (`jl`)
+        // simplifies to `a <s b`, which loop invariants are made of.
+        let of = if borrow_in_was_none {
+            a.clone().slt(b.clone()).xor(res.clone().msb())
+        } else {
+            a.clone()
+                .xor(b.clone())
+                .and(a.clone().xor(res.clone()))
+                .msb()
+        };
         self.set(OF, of);
         self.set(AF, a.clone().xor(b.clone()).xor(res.clone()).bit(4));
         self.set_szp(res);
