@@ -254,7 +254,11 @@ impl TermPool {
             Node::Binary(op @ (BinOp::Slt | BinOp::Ult), x, y) => {
                 let same = self.eq(x, y);
                 (same == eq).then(|| {
-                    let le = if op == BinOp::Slt { BinOp::Sle } else { BinOp::Ule };
+                    let le = if op == BinOp::Slt {
+                        BinOp::Sle
+                    } else {
+                        BinOp::Ule
+                    };
                     self.binary(le, x, y)
                 })
             }

@@ -209,6 +209,18 @@ pub fn verify(
     lib: &tandem_stubs::Library,
     config: &Config,
 ) -> Result<Report, VerifyError> {
+    verify_with(original, patched, lib, config, |_| {})
+}
+
+/// [`verify`], with a hook that sees the engine after the fixpoint and before failures are
+/// replayed (tests inject failures through it).
+fn verify_with(
+    original: (&str, &Binary),
+    patched: (&str, &Binary),
+    lib: &tandem_stubs::Library,
+    config: &Config,
+    after_fixpoint: impl FnOnce(&mut product::Engine),
+) -> Result<Report, VerifyError> {
     let start = Instant::now();
     let _span = tracing::info_span!("verify").entered();
     let mut pool = tandem_symex::TermPool::new();
@@ -257,6 +269,7 @@ pub fn verify(
         });
     }
     eng.run();
+    after_fixpoint(&mut eng);
     let mut reasons = eng.reasons.clone();
     let mut counterexample = None;
     for f in eng.failures.clone() {
@@ -300,4 +313,57 @@ pub fn verify(
         counterexample,
         stats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn testbin(name: &str) -> Vec<u8> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testbins/bin/");
+        std::fs::read(format!("{path}{name}")).expect("committed test binary")
+    }
+
+    /// A possible difference that is not real (here: claimed on every input of an equivalent
+    /// pair, even as "exact") is replayed on both binaries, found to give equal traces, and
+    /// never shown as a counterexample: the verdict is `inconclusive` with the reason.
+    #[test]
+    fn a_wrong_counterexample_is_caught_by_replay() {
+        let (o, p) = (
+            testbin("constant-folding/orig-O0"),
+            testbin("constant-folding/good-O0"),
+        );
+        let (ob, pb) = (
+            Binary::parse(&o).expect("elf"),
+            Binary::parse(&p).expect("elf"),
+        );
+        let lib = tandem_stubs::Library::load_with_builtin(&[] as &[&str]).expect("stub library");
+        let config = Config {
+            entry: Entry::Elf,
+            observe: Vec::new(),
+            symbolic_data: false,
+            budgets: Budgets::standard(Duration::from_secs(60)),
+        };
+        let honest = verify(("o", &ob), ("p", &pb), &lib, &config).expect("verify");
+        assert_eq!(honest.verdict, Verdict::Equivalent, "{:?}", honest.reasons);
+
+        let report = verify_with(("o", &ob), ("p", &pb), &lib, &config, |eng| {
+            let condition = eng.pool.tru();
+            eng.failures.push(Failure {
+                node: "injected".into(),
+                condition,
+                what: "an injected difference".into(),
+                exact: true,
+            });
+        })
+        .expect("verify");
+        assert_eq!(report.verdict, Verdict::Inconclusive);
+        assert!(report.counterexample.is_none());
+        assert_eq!(
+            report.reasons,
+            vec![Reason::Unconfirmed(
+                "an injected difference at injected".into()
+            )]
+        );
+    }
 }
