@@ -362,6 +362,8 @@ fn widen(
     // Values of the new locations: an induction when the first two values differ by a
     // constant, else a variable, shared across the sides when both values match.
     let mut new_vals: [Vec<(Loc, TermId, TermId)>; 2] = Default::default();
+    // Side 0's replacements of failed abstractions: (old value, first, arrival, new variable).
+    let mut replaced: Vec<(LocValue, TermId, TermId, TermId)> = Vec::new();
     for side in 0..2 {
         let (Some(f), Some(a)) = (&first[side], &arrival[side]) else {
             continue;
@@ -371,23 +373,53 @@ fn widen(
             let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
             new_vals[side].push((loc.clone(), fv, av));
         }
-        // A location whose abstraction failed becomes a plain variable of this side.
+        // A location whose abstraction failed becomes a plain variable: shared with the other
+        // side's location when both had the same abstraction, start equal and arrive equal
+        // (the equality is then checked again at every later arrival, through the shared
+        // variable); otherwise this side's own.
         for loc in &w.bad_locs[side] {
-            if let Some(slot) = abs.locs[side].iter_mut().find(|(l, _)| l == loc) {
-                let width = match &slot.1 {
-                    LocValue::Var(x) => eng.pool.width(*x),
-                    LocValue::Induction { first, .. } => eng.pool.width(*first),
-                };
-                let x = eng.pool.fresh_var(
+            let Some(i) = abs.locs[side].iter().position(|(l, _)| l == loc) else {
+                continue;
+            };
+            let old = abs.locs[side][i].1.clone();
+            let width = match &old {
+                LocValue::Var(x) => eng.pool.width(*x),
+                LocValue::Induction { first, .. } => eng.pool.width(*first),
+            };
+            let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);
+            let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
+            let mut x = None;
+            if side == 1 {
+                for (o, f0, a0, x0) in &replaced {
+                    if *o == old && *f0 == fv && eng.pool.width(*a0) == width {
+                        let same = eng.pool.eq_(*a0, av);
+                        if eng.holds(cond, same) {
+                            x = Some(*x0);
+                            break;
+                        }
+                    }
+                }
+            }
+            let x = x.unwrap_or_else(|| {
+                eng.pool.fresh_var(
                     format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, loc)),
                     width,
                     VarKind::Abstract,
-                );
-                slot.1 = LocValue::Var(x);
+                )
+            });
+            if side == 0 {
+                replaced.push((old, fv, av, x));
             }
+            abs.locs[side][i].1 = LocValue::Var(x);
         }
     }
     let mut shared: Vec<((TermId, TermId), TermId)> = Vec::new();
+    let first_path: Vec<TermId> = first
+        .iter()
+        .flatten()
+        .flat_map(|f| f.path.clone())
+        .collect();
+    let first_cond = eng.pool.all(first_path);
     for (side, vals) in new_vals.iter_mut().enumerate() {
         for (loc, fv, av) in std::mem::take(vals) {
             let width = eng.pool.width(fv);
@@ -410,12 +442,20 @@ fn widen(
                         None if side == 1 => {
                             let mut hit = None;
                             for ((f2, a2), x) in &shared {
-                                if eng.pool.width(*f2) == width && *f2 == fv {
-                                    let g = eng.pool.eq_(*a2, av);
-                                    if eng.holds(cond, g) {
-                                        hit = Some(*x);
-                                        break;
-                                    }
+                                if eng.pool.width(*f2) != width {
+                                    continue;
+                                }
+                                let g = eng.pool.eq_(*a2, av);
+                                if !eng.holds(cond, g) {
+                                    continue;
+                                }
+                                // Equal first values: the same term, or provably equal on
+                                // the first arrival (bytes past a read's end are each
+                                // side's own unknowns, but never read there).
+                                let f_eq = eng.pool.eq_(*f2, fv);
+                                if *f2 == fv || eng.holds(first_cond, f_eq) {
+                                    hit = Some(*x);
+                                    break;
                                 }
                             }
                             hit
