@@ -13,6 +13,15 @@ if ! command -v as >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq binutils >/dev/null
 fi
 
+# The solver layer links the system Z3.
+if ! [ -e /usr/include/z3.h ]; then
+    echo "installing libz3-dev (the solver layer links Z3)" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libz3-dev >/dev/null
+fi
+
 cargo test --workspace "$@"
 
 # End to end over testbins/ (every pair's expected or recorded verdict), in release mode.

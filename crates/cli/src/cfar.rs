@@ -31,8 +31,7 @@ fn root(path: &std::path::Path, bin: &Binary, function: Option<&str>) -> Result<
     match function {
         None => Ok(bin.entry()),
         Some(name) => bin
-            .symbol(name.as_bytes())
-            .filter(|s| s.defined)
+            .defined_symbol(name)
             .map(|s| s.address)
             .ok_or_else(|| InputError(format!("{}: unknown symbol `{name}`", path.display()))),
     }

@@ -102,7 +102,7 @@ fn function_range<'d>(
     name: &str,
 ) -> Result<(u64, &'d [u8]), InputError> {
     let unknown = || InputError(format!("{}: unknown symbol `{name}`", path.display()));
-    let sym = bin.symbol(name).filter(|s| s.defined).ok_or_else(unknown)?;
+    let sym = bin.defined_symbol(name).ok_or_else(unknown)?;
     let mut size = sym.size;
     if size == 0 {
         // No size in the symbol table: take DWARF's range, else up to the next symbol.

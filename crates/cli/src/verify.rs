@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use tandem_verify::{Budgets, Config, Entry, Observe, Report, Verdict};
+use tandem_verify::{Budgets, Config, Entry, Observe, Verdict};
 
 use crate::InputError;
 use crate::input::{parse, read_file};
@@ -221,7 +221,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| InputError(e.to_string()))?;
         reports.push((entry, report));
     }
-    let report = combine(reports);
+    let report = tandem_verify::combine(reports);
     let run = Run {
         original: &on,
         patched: &pn,
@@ -241,49 +241,4 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         Verdict::ConditionallyEquivalent => 2,
         Verdict::Inconclusive => 3,
     }))
-}
-
-/// The verdict over several entry functions: the first difference found wins; otherwise
-/// every undecided entry's reasons, prefixed with the entry when there are several.
-fn combine(mut reports: Vec<(Entry, Report)>) -> Report {
-    if reports.len() == 1 {
-        return reports.pop().expect("one report").1;
-    }
-    let mut stats = tandem_verify::Stats::default();
-    for (_, r) in &reports {
-        stats.seconds += r.stats.seconds;
-        stats.nodes += r.stats.nodes;
-        stats.visits += r.stats.visits;
-        stats.solver.queries += r.stats.solver.queries;
-        stats.solver.syntactic += r.stats.solver.syntactic;
-        stats.solver.cached += r.stats.solver.cached;
-        stats.solver.solver_calls += r.stats.solver.solver_calls;
-    }
-    if let Some(i) = reports
-        .iter()
-        .position(|(_, r)| r.verdict == Verdict::Inequivalent)
-    {
-        let (_, mut r) = reports.swap_remove(i);
-        r.stats = stats;
-        return r;
-    }
-    let mut reasons = Vec::new();
-    for (entry, r) in &reports {
-        let Entry::Function(name) = entry else {
-            continue;
-        };
-        for reason in &r.reasons {
-            reasons.push(reason.within(&format!("entry {name}")));
-        }
-    }
-    Report {
-        verdict: if reasons.is_empty() {
-            Verdict::Equivalent
-        } else {
-            Verdict::Inconclusive
-        },
-        reasons,
-        counterexample: None,
-        stats,
-    }
 }

@@ -196,6 +196,12 @@ impl<'data> Binary<'data> {
         self.symbols.by_name(name.as_ref())
     }
 
+    /// The best symbol called `name` that this file defines (what a user means by a function
+    /// or variable name on the command line).
+    pub fn defined_symbol(&self, name: impl AsRef<[u8]>) -> Option<&Symbol<'data>> {
+        self.symbol(name).filter(|s| s.defined)
+    }
+
     /// Every symbol called `name`, best first (see [`Binary::symbol`]).
     pub fn symbols_named<'a>(
         &'a self,

@@ -196,7 +196,6 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
                 }
             }
         }
-        st.path.retain(|_| true);
         for inv in &abs.invariants {
             st.assume(&mut eng.pool, *inv);
         }
@@ -490,7 +489,6 @@ fn widen(
             abs.locs[side].push((loc, value));
         }
     }
-    abs.invariants.retain(|i| !w.bad_invariants.contains(i));
     eng.nodes[n].abs = abs;
     // The node's path condition: only what every arrival satisfies.
     for side in 0..2 {

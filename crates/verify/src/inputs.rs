@@ -44,8 +44,7 @@ pub fn make_side<'b>(
             }
             Observe::Symbol(name) => {
                 let s = binary
-                    .symbol(name.as_bytes())
-                    .filter(|s| s.defined)
+                    .defined_symbol(name)
                     .ok_or_else(|| VerifyError::Input {
                         file: file.to_string(),
                         message: format!("unknown symbol `{name}` to observe"),
@@ -122,7 +121,7 @@ pub fn entry_states(
 ) -> Result<([SymState; 2], [u64; 2]), VerifyError> {
     let desc = sides[0].prog.desc();
     let mut regs: Vec<TermId> = Vec::with_capacity(desc.regs.len());
-    for (i, r) in desc.regs.iter().enumerate() {
+    for r in desc.regs.iter() {
         let t = match r.name {
             "rsp" => shared.stack_base,
             "df" => pool.c(1, 0),
@@ -130,24 +129,23 @@ pub fn entry_states(
             "fpu_top" | "fpu_tags" | "fpu_c" => pool.c(r.width, 0),
             _ => pool.fresh_var(format!("in.{}", r.name), r.width, VarKind::Input),
         };
-        let _ = i;
         regs.push(t);
     }
     let mut states = Vec::new();
     let mut addrs = [0u64; 2];
     for (i, side) in sides.iter().enumerate() {
         let binary = side.image.binary;
-        let addr = match &config.entry {
-            Entry::Elf => binary.entry(),
-            Entry::Function(name) => binary
-                .symbol(name.as_bytes())
-                .filter(|s| s.defined)
-                .map(|s| s.address)
-                .ok_or_else(|| VerifyError::Input {
-                    file: side.id.name().to_string(),
-                    message: format!("unknown symbol `{name}`"),
-                })?,
-        };
+        let addr =
+            match &config.entry {
+                Entry::Elf => binary.entry(),
+                Entry::Function(name) => binary
+                    .defined_symbol(name)
+                    .map(|s| s.address)
+                    .ok_or_else(|| VerifyError::Input {
+                        file: side.id.name().to_string(),
+                        message: format!("unknown symbol `{name}`"),
+                    })?,
+            };
         addrs[i] = addr;
         let mut st = SymState {
             regs: regs.clone(),

@@ -196,6 +196,80 @@ pub struct Report {
     pub stats: Stats,
 }
 
+impl Stats {
+    /// Adds another run's counts (several entry functions of one pair).
+    pub fn add(&mut self, o: &Stats) {
+        self.seconds += o.seconds;
+        self.nodes += o.nodes;
+        self.visits += o.visits;
+        self.regions += o.regions;
+        self.exit_pairs += o.exit_pairs;
+        self.event_checks += o.event_checks;
+        self.widenings += o.widenings;
+        self.terms += o.terms;
+        let (s, t) = (&mut self.solver, &o.solver);
+        s.queries += t.queries;
+        s.syntactic += t.syntactic;
+        s.cached += t.cached;
+        s.solver_calls += t.solver_calls;
+        s.sat += t.sat;
+        s.unsat += t.unsat;
+        s.unknown += t.unknown;
+        s.solver_time += t.solver_time;
+    }
+}
+
+/// One verdict for a pair verified from several entry functions: a confirmed difference from
+/// any entry makes the pair inequivalent; it is equivalent only when every entry is; anything
+/// else is inconclusive, with each entry's reasons prefixed by the entry. Conditions from
+/// several entries are not combined (yet): a conditional entry makes the whole inconclusive.
+pub fn combine(mut reports: Vec<(Entry, Report)>) -> Report {
+    if reports.len() == 1 {
+        return reports.pop().expect("one report").1;
+    }
+    let mut stats = Stats::default();
+    for (_, r) in &reports {
+        stats.add(&r.stats);
+    }
+    if let Some(i) = reports
+        .iter()
+        .position(|(_, r)| r.verdict == Verdict::Inequivalent)
+    {
+        let (_, mut r) = reports.swap_remove(i);
+        r.stats = stats;
+        return r;
+    }
+    let mut reasons = Vec::new();
+    for (entry, r) in &reports {
+        let context = match entry {
+            Entry::Elf => "the ELF entry point".to_string(),
+            Entry::Function(name) => format!("entry {name}"),
+        };
+        match r.verdict {
+            Verdict::Equivalent => {}
+            Verdict::ConditionallyEquivalent => reasons.push(Reason::Stuck(format!(
+                "{context}: conditionally equivalent, and conditions of several entries are not combined"
+            ))),
+            Verdict::Inequivalent | Verdict::Inconclusive => {
+                reasons.extend(r.reasons.iter().map(|x| x.within(&context)));
+            }
+        }
+    }
+    let all_equivalent = reports
+        .iter()
+        .all(|(_, r)| r.verdict == Verdict::Equivalent);
+    Report {
+        verdict: if all_equivalent {
+            Verdict::Equivalent
+        } else {
+            Verdict::Inconclusive
+        },
+        reasons,
+        counterexample: None,
+        stats,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     #[error("{file}: {message}")]
