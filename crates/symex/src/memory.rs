@@ -19,8 +19,8 @@ use crate::term::{TermId, TermPool};
 pub enum WriteKind {
     /// `size` bytes of `value` (its width is `8 * size`), in little-endian order.
     Value { value: TermId, size: u8 },
-    /// Bytes `addr .. addr + len` (at most `max` of them) become `fill`, a byte term in which
-    /// the variable `offset` stands for the byte's offset in the range.
+    /// Bytes `addr .. addr + min(len, max)` become `fill`, a byte term in which the variable
+    /// `offset` stands for the byte's offset in the range.
     Range {
         len: TermId,
         max: u64,
@@ -237,10 +237,20 @@ fn load_from(
                 (byte, covers)
             }
             WriteKind::Range {
-                len, fill, offset, ..
+                len,
+                max,
+                fill,
+                offset,
             } => {
                 let byte = pool.substitute(*fill, *offset, d);
-                let covers = pool.ult(d, *len);
+                let mut covers = pool.ult(d, *len);
+                // The range is its first `min(len, max)` bytes, as the constant-offset case
+                // above reads it.
+                if pool.as_const(*len).is_none_or(|l| l > u128::from(*max)) {
+                    let cap = pool.c(64, u128::from(*max));
+                    let below = pool.ult(d, cap);
+                    covers = pool.and(covers, below);
+                }
                 (byte, covers)
             }
         };

@@ -24,6 +24,7 @@ use tandem_symex::{Event, MemWrite, Node, SymState, TermId, TermPool, VarKind, W
 use tandem_cfg::RegSet;
 
 use crate::product::{Engine, Point};
+use crate::{pending, stripe};
 
 /// A piece of state that can change between arrivals.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -35,18 +36,37 @@ pub enum Loc {
         addr: TermId,
         size: u16,
     },
+    /// Memory a loop writes at a moving address, by where the first iteration wrote it
+    /// (see `stripe`).
+    Stripe { start: TermId },
+    /// A value in the events the side has pending at the node (see `pending`).
+    Event { index: u16, arg: u16 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LocValue {
-    Induction { first: TermId, step: u128 },
+    Induction {
+        first: TermId,
+        step: u128,
+    },
     Var(TermId),
+    /// The stripe's bytes `0 .. len` are `contents[offset]`.
+    Stripe {
+        len: TermId,
+        contents: TermId,
+        offset: TermId,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Abstraction {
     /// The exact states of the first arrival (events cleared).
     pub first: Option<[Option<SymState>; 2]>,
+    /// The events pending on the first arrival.
+    pub first_pending: [Vec<Event>; 2],
+    /// The path condition of the first arrival (both sides). `first`'s paths shrink to what
+    /// every arrival satisfies; this one stays, for facts about the first arrival itself.
+    pub first_path: Vec<TermId>,
     /// The generalised locations of each side.
     pub locs: [Vec<(Loc, LocValue)>; 2],
     pub iter_var: Option<TermId>,
@@ -61,8 +81,16 @@ pub enum Join {
     Failed(String),
 }
 
-fn value_of(pool: &mut TermPool, eng_side: &crate::side::Side, st: &SymState, loc: &Loc) -> TermId {
+fn value_of(
+    pool: &mut TermPool,
+    eng_side: &crate::side::Side,
+    st: &SymState,
+    pending: &[Event],
+    loc: &Loc,
+) -> TermId {
     match loc {
+        Loc::Event { index, arg } => pending::value(pool, eng_side, pending, *index, *arg)
+            .expect("pending events of one node have one shape (`pending::same_shape`)"),
         Loc::Reg(id) => st.regs[usize::from(*id)],
         Loc::Ghost(name) => st.ghost(name).unwrap_or_else(|| pool.c(64, 0)),
         Loc::Cell { addr, size } => tandem_symex::load(
@@ -73,6 +101,7 @@ fn value_of(pool: &mut TermPool, eng_side: &crate::side::Side, st: &SymState, lo
             &eng_side.image,
             &eng_side.image,
         ),
+        Loc::Stripe { .. } => unreachable!("a stripe has no single value; callers skip it"),
     }
 }
 
@@ -90,8 +119,16 @@ fn live_regs(eng: &Engine, n: usize, side: usize) -> RegSet {
     }
 }
 
+/// What changed between two states of one side.
+struct Changed {
+    locs: Vec<Loc>,
+    /// Writes at addresses that depend on the node's variables (stripe material).
+    moving: Vec<MemWrite>,
+}
+
 /// The locations whose values may differ between two states of one side: live registers (but
-/// the program counter), ghost globals, and memory cells written after their common history.
+/// the program counter), ghost globals, and memory cells written after their common history;
+/// and the writes at moving addresses. The node's own stripe writes are not changes.
 fn changed_locations(
     pool: &mut TermPool,
     pc: u16,
@@ -99,33 +136,57 @@ fn changed_locations(
     a: &SymState,
     b: &SymState,
     node_vars: &FxHashSet<TermId>,
-) -> Result<Vec<Loc>, String> {
-    let mut out = Vec::new();
+) -> Result<Changed, String> {
+    let mut out = Changed {
+        locs: Vec::new(),
+        moving: Vec::new(),
+    };
     for (i, (x, y)) in a.regs.iter().zip(&b.regs).enumerate() {
         if i as u16 != pc && x != y && live.contains(i as u16) {
-            out.push(Loc::Reg(i as u16));
+            out.locs.push(Loc::Reg(i as u16));
         }
     }
     for (name, v) in &b.ghosts {
         if a.ghost(name) != Some(*v) {
-            out.push(Loc::Ghost(name.clone()));
+            out.locs.push(Loc::Ghost(name.clone()));
         }
     }
     let (_, sa, sb) = a.mem.split_common(&b.mem);
     for w in sa.iter().chain(&sb) {
         let size = match &w.kind {
             WriteKind::Value { size, .. } => u16::from(*size),
+            WriteKind::Range { fill, .. } if mentions_any(pool, *fill, node_vars) => continue,
             WriteKind::Range { .. } => return Err("a loop writes a range of memory".into()),
         };
         if mentions_any(pool, w.addr, node_vars) {
-            return Err("a loop writes memory at an address that moves between iterations".into());
+            out.moving.push(w.clone());
+            continue;
         }
         let loc = Loc::Cell { addr: w.addr, size };
-        if !out.contains(&loc) {
-            out.push(loc);
+        if !out.locs.contains(&loc) {
+            out.locs.push(loc);
         }
     }
     Ok(out)
+}
+
+/// The pending-event values that differ between two arrivals of one side.
+fn changed_events(
+    pool: &mut TermPool,
+    side: &crate::side::Side,
+    first: &[Event],
+    arrival: &[Event],
+) -> Vec<Loc> {
+    let a = pending::values(pool, side, first);
+    let b = pending::values(pool, side, arrival);
+    a.into_iter()
+        .zip(b)
+        .filter(|(x, y)| x.2 != y.2)
+        .map(|(x, _)| Loc::Event {
+            index: x.0,
+            arg: x.1,
+        })
+        .collect()
 }
 
 fn mentions_any(pool: &TermPool, t: TermId, vars: &FxHashSet<TermId>) -> bool {
@@ -140,8 +201,14 @@ fn node_vars(abs: &Abstraction) -> FxHashSet<TermId> {
     }
     for side in &abs.locs {
         for (_, v) in side {
-            if let LocValue::Var(x) = v {
-                s.insert(*x);
+            match v {
+                LocValue::Var(x) => {
+                    s.insert(*x);
+                }
+                LocValue::Stripe { contents, .. } => {
+                    s.insert(*contents);
+                }
+                LocValue::Induction { .. } => {}
             }
         }
     }
@@ -160,6 +227,7 @@ fn abstract_value(pool: &mut TermPool, v: &LocValue, k: Option<TermId>) -> TermI
             let m = pool.binary(BinOp::Mul, kw, s);
             pool.add(*first, m)
         }
+        LocValue::Stripe { .. } => unreachable!("a stripe is memory, not a value"),
     }
 }
 
@@ -173,11 +241,34 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
         let Some(mut st) = first.clone() else {
             continue;
         };
+        // Stripes first: a cell the loop also writes is then read from the cell.
         for (loc, v) in &abs.locs[side] {
+            if let (
+                Loc::Stripe { start },
+                LocValue::Stripe {
+                    len,
+                    contents,
+                    offset,
+                },
+            ) = (loc, v)
+            {
+                st.mem
+                    .push(stripe::write(&mut eng.pool, *start, *len, *contents, *offset));
+            }
+        }
+        let mut pending = abs.first_pending[side].clone();
+        for (loc, v) in &abs.locs[side] {
+            if matches!(loc, Loc::Stripe { .. }) {
+                continue;
+            }
             let t = abstract_value(&mut eng.pool, v, abs.iter_var);
             match loc {
                 Loc::Reg(id) => st.regs[usize::from(*id)] = t,
                 Loc::Ghost(name) => st.set_ghost(name, t),
+                Loc::Stripe { .. } => {}
+                Loc::Event { index, arg } => {
+                    pending::set_value(&eng.pool, &mut pending, *index, *arg, t)
+                }
                 Loc::Cell { addr, size } => {
                     let w = size * 8;
                     let t = if eng.pool.width(t) == w {
@@ -200,6 +291,7 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
             st.assume(&mut eng.pool, *inv);
         }
         eng.nodes[n].states[side] = Some(st);
+        eng.nodes[n].pending[side] = pending;
     }
 }
 
@@ -211,7 +303,8 @@ pub fn join(
     pending: &[Vec<Event>; 2],
     cond: TermId,
 ) -> Join {
-    if eng.nodes[n].pending != *pending {
+    let shapes = (0..2).all(|i| pending::same_shape(&eng.pool, &eng.nodes[n].pending[i], &pending[i]));
+    if !shapes {
         return Join::Failed(
             "the binaries defer different events on different paths into one point".into(),
         );
@@ -219,11 +312,17 @@ pub fn join(
     if eng.nodes[n].abs.first.is_none() {
         // The node's current states are its exact first arrival.
         let first = eng.nodes[n].states.clone();
+        eng.nodes[n].abs.first_path = first
+            .iter()
+            .flatten()
+            .flat_map(|f| f.path.iter().copied())
+            .collect();
         eng.nodes[n].abs.first = Some(first);
+        eng.nodes[n].abs.first_pending = eng.nodes[n].pending.clone();
     }
-    match subsumed(eng, n, arrival, cond) {
+    match subsumed(eng, n, arrival, pending, cond) {
         Ok(()) => Join::Subsumed,
-        Err(weaken) => match widen(eng, n, arrival, cond, weaken) {
+        Err(weaken) => match widen(eng, n, arrival, pending, cond, weaken) {
             Ok(()) => {
                 rebuild(eng, n);
                 Join::Widened
@@ -241,6 +340,12 @@ pub struct Weaken {
     /// Locations whose abstract value does not cover the arrival, per side.
     bad_locs: [Vec<Loc>; 2],
     bad_invariants: Vec<TermId>,
+    /// Writes at moving addresses no stripe covers, per side.
+    moving: [Vec<MemWrite>; 2],
+    /// Stripes whose new extent does not contain the old one, per side.
+    bad_stripes: [Vec<Loc>; 2],
+    /// The patched side's stripes whose contents no longer equal the original's.
+    split_stripes: Vec<Loc>,
 }
 
 enum Expected {
@@ -252,10 +357,12 @@ fn subsumed(
     eng: &mut Engine,
     n: usize,
     arrival: &[Option<SymState>; 2],
+    pending: &[Vec<Event>; 2],
     cond: TermId,
 ) -> Result<(), Weaken> {
     let abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
+    let first_pending = &abs.first_pending;
     let vars = node_vars(&abs);
     let pc = eng.sides[0].prog.desc().pc.id;
     let mut weaken = Weaken::default();
@@ -263,6 +370,7 @@ fn subsumed(
     // (side, location, expected, actual); `expected` is an abstract term to substitute, or
     // (for a variable bound earlier) an arrival term already.
     let mut obligations: Vec<(usize, Loc, Expected, TermId)> = Vec::new();
+    let mut moving: [Vec<MemWrite>; 2] = Default::default();
     // The iteration counter: try `k + 1` (a back edge); a first arrival of another path has
     // no counter value to offer and is checked location by location.
     if let Some(k) = abs.iter_var {
@@ -276,20 +384,30 @@ fn subsumed(
         };
         // Locations changed from the first arrival must all be abstracted.
         let live = live_regs(eng, n, side);
-        let changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars) {
+        let mut changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars) {
             Ok(c) => c,
             Err(_) => {
                 weaken.new_locs[side].push(Loc::Ghost("<memory>".into()));
                 continue;
             }
         };
-        for loc in changed {
+        changed.locs.extend(changed_events(
+            &mut eng.pool,
+            eng.sides[side],
+            &first_pending[side],
+            &pending[side],
+        ));
+        for loc in changed.locs {
             if !abs.locs[side].iter().any(|(l, _)| *l == loc) {
                 weaken.new_locs[side].push(loc);
             }
         }
+        moving[side] = changed.moving;
         for (loc, v) in &abs.locs[side] {
-            let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
+            if matches!(v, LocValue::Stripe { .. }) {
+                continue;
+            }
+            let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
             match v {
                 LocValue::Var(x) => match sigma.get(x) {
                     Some(bound) => {
@@ -303,6 +421,7 @@ fn subsumed(
                     let t = abstract_value(&mut eng.pool, v, abs.iter_var);
                     obligations.push((side, loc.clone(), Expected::Abstract(t), av));
                 }
+                LocValue::Stripe { .. } => {}
             }
         }
     }
@@ -327,21 +446,89 @@ fn subsumed(
             weaken.bad_invariants.push(*inv);
         }
     }
+    check_stripes(eng, &abs, arrival, cond, &sigma, moving, &mut weaken);
     let clean = weaken.new_locs.iter().all(Vec::is_empty)
         && weaken.bad_locs.iter().all(Vec::is_empty)
-        && weaken.bad_invariants.is_empty();
+        && weaken.bad_invariants.is_empty()
+        && weaken.moving.iter().all(Vec::is_empty)
+        && weaken.bad_stripes.iter().all(Vec::is_empty)
+        && weaken.split_stripes.is_empty();
     if clean { Ok(()) } else { Err(weaken) }
+}
+
+/// The stripes of each side with their extents in the arrival.
+fn check_stripes(
+    eng: &mut Engine,
+    abs: &Abstraction,
+    arrival: &[Option<SymState>; 2],
+    cond: TermId,
+    sigma: &FxHashMap<TermId, TermId>,
+    moving: [Vec<MemWrite>; 2],
+    weaken: &mut Weaken,
+) {
+    // (location, start, extent in the arrival, contents) per side.
+    let mut extents: [Vec<(Loc, TermId, TermId, TermId)>; 2] = Default::default();
+    for side in 0..2 {
+        for (loc, v) in &abs.locs[side] {
+            let (Loc::Stripe { start }, LocValue::Stripe { len, contents, .. }) = (loc, v) else {
+                continue;
+            };
+            let next = eng.pool.substitute_all(*len, sigma);
+            if arrival[side].is_some() && !stripe::grows(eng, cond, *len, next) {
+                tracing::debug!(side, len = %eng.pool.show(*len, 6), next = %eng.pool.show(next, 6), "stripe shrinks");
+                weaken.bad_stripes[side].push(loc.clone());
+            }
+            extents[side].push((loc.clone(), *start, next, *contents));
+        }
+    }
+    for (side, writes) in moving.into_iter().enumerate() {
+        for w in writes {
+            let covered = extents[side]
+                .clone()
+                .into_iter()
+                .any(|(_, start, next, _)| stripe::covers(eng, cond, &w, start, next));
+            if !covered {
+                weaken.moving[side].push(w);
+            }
+        }
+    }
+    let (Some(a0), Some(a1)) = (&arrival[0], &arrival[1]) else {
+        return;
+    };
+    for (l1, s1, n1, c1) in extents[1].clone() {
+        let Some((_, s0, n0, _)) = extents[0].iter().find(|e| e.3 == c1).cloned() else {
+            continue;
+        };
+        let v0 = stripe::StripeView {
+            side: eng.sides[0],
+            state: a0,
+            start: s0,
+            len: n0,
+        };
+        let v1 = stripe::StripeView {
+            side: eng.sides[1],
+            state: a1,
+            start: s1,
+            len: n1,
+        };
+        if !stripe::same_contents(eng, cond, &v0, &v1) {
+            tracing::debug!(stripe = %loc_name(eng, &l1), "stripe contents differ");
+            weaken.split_stripes.push(l1);
+        }
+    }
 }
 
 fn widen(
     eng: &mut Engine,
     n: usize,
     arrival: &[Option<SymState>; 2],
+    pending: &[Vec<Event>; 2],
     cond: TermId,
     w: Weaken,
 ) -> Result<(), String> {
     let mut abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
+    let first_pending = abs.first_pending.clone();
     if w.new_locs
         .iter()
         .flatten()
@@ -353,6 +540,24 @@ fn widen(
             if let (Some(f), Some(a)) = (&first[side], &arrival[side]) {
                 let live = live_regs(eng, n, side);
                 changed_locations(&mut eng.pool, pc, live, f, a, &vars)?;
+            }
+        }
+    }
+    if let Some(l) = w.bad_stripes.iter().flatten().next() {
+        return Err(format!(
+            "a loop's writes at moving addresses do not grow one range ({})",
+            loc_name(eng, l)
+        ));
+    }
+    for loc in &w.split_stripes {
+        let fresh = eng.pool.fresh_var(
+            format!("{}{}", eng.sides[1].id.tag(), loc_name(eng, loc)),
+            0,
+            VarKind::Memory,
+        );
+        for (l, v) in abs.locs[1].iter_mut() {
+            if let (true, LocValue::Stripe { contents, .. }) = (l == loc, v) {
+                *contents = fresh;
             }
         }
     }
@@ -368,8 +573,8 @@ fn widen(
             continue;
         };
         for loc in &w.new_locs[side] {
-            let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);
-            let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
+            let fv = value_of(&mut eng.pool, eng.sides[side], f, &first_pending[side], loc);
+            let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
             new_vals[side].push((loc.clone(), fv, av));
         }
         // A location whose abstraction failed becomes a plain variable: shared with the other
@@ -384,9 +589,11 @@ fn widen(
             let width = match &old {
                 LocValue::Var(x) => eng.pool.width(*x),
                 LocValue::Induction { first, .. } => eng.pool.width(*first),
+                // Stripes are checked on their own (`check_stripes`).
+                LocValue::Stripe { .. } => continue,
             };
-            let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);
-            let av = value_of(&mut eng.pool, eng.sides[side], a, loc);
+            let fv = value_of(&mut eng.pool, eng.sides[side], f, &first_pending[side], loc);
+            let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
             let mut x = None;
             if side == 1 {
                 for (o, f0, a0, x0) in &replaced {
@@ -413,12 +620,7 @@ fn widen(
         }
     }
     let mut shared: Vec<((TermId, TermId), TermId)> = Vec::new();
-    let first_path: Vec<TermId> = first
-        .iter()
-        .flatten()
-        .flat_map(|f| f.path.clone())
-        .collect();
-    let first_cond = eng.pool.all(first_path);
+    let first_cond = eng.pool.all(abs.first_path.clone());
     for (side, vals) in new_vals.iter_mut().enumerate() {
         for (loc, fv, av) in std::mem::take(vals) {
             let width = eng.pool.width(fv);
@@ -436,34 +638,47 @@ fn widen(
                         .iter()
                         .find(|((f2, a2), _)| *f2 == fv && *a2 == av)
                         .map(|(_, x)| *x);
+                    // The original's variable whose low bits this location equals, when
+                    // the widths differ (a 32-bit stack slot against a 64-bit register).
+                    let mut low_match: Option<(TermId, u16)> = None;
                     let found = match found {
                         Some(x) => Some(x),
                         None if side == 1 => {
                             let mut hit = None;
                             for ((f2, a2), x) in &shared {
-                                if eng.pool.width(*f2) != width {
-                                    continue;
-                                }
-                                let g = eng.pool.eq_(*a2, av);
+                                let w2 = eng.pool.width(*f2);
+                                let low = w2.min(width);
+                                let (a2l, avl) = (
+                                    eng.pool.extract(*a2, 0, low),
+                                    eng.pool.extract(av, 0, low),
+                                );
+                                let g = eng.pool.eq_(a2l, avl);
                                 if !eng.holds(cond, g) {
                                     continue;
                                 }
                                 // Equal first values: the same term, or provably equal on
                                 // the first arrival (bytes past a read's end are each
                                 // side's own unknowns, but never read there).
-                                let f_eq = eng.pool.eq_(*f2, fv);
-                                if *f2 == fv || eng.holds(first_cond, f_eq) {
-                                    hit = Some(*x);
-                                    break;
+                                let (f2l, fvl) =
+                                    (eng.pool.extract(*f2, 0, low), eng.pool.extract(fv, 0, low));
+                                let f_eq = eng.pool.eq_(f2l, fvl);
+                                if f2l == fvl || eng.holds(first_cond, f_eq) {
+                                    if w2 == width {
+                                        hit = Some(*x);
+                                        break;
+                                    }
+                                    low_match.get_or_insert((*x, low));
                                 }
                             }
                             hit
                         }
                         None => None,
                     };
+                    // Several locations may share one variable (a value and the copy an event
+                    // carries, say): every later arrival checks they stay equal.
                     let x = match found {
-                        Some(x) if !abs.locs[side].iter().any(|(_, v)| *v == LocValue::Var(x)) => x,
-                        _ => {
+                        Some(x) => x,
+                        None => {
                             let x = eng.pool.fresh_var(
                                 format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, &loc)),
                                 width,
@@ -471,6 +686,13 @@ fn widen(
                             );
                             if side == 0 {
                                 shared.push(((fv, av), x));
+                            }
+                            if let Some((x0, low)) = low_match {
+                                let (l0, l1) =
+                                    (eng.pool.extract(x0, 0, low), eng.pool.extract(x, 0, low));
+                                let inv = eng.pool.eq_(l0, l1);
+                                abs.invariants.push(inv);
+                                abs.tried.push(inv);
                             }
                             x
                         }
@@ -489,6 +711,7 @@ fn widen(
             abs.locs[side].push((loc, value));
         }
     }
+    add_stripes(eng, &mut abs, cond, w.moving)?;
     eng.nodes[n].abs = abs;
     // The node's path condition: only what every arrival satisfies.
     for side in 0..2 {
@@ -506,6 +729,122 @@ fn widen(
     Ok(())
 }
 
+/// The node's variables at their values on the first arrival (the iteration counter at 0).
+fn first_sigma(eng: &mut Engine, abs: &Abstraction) -> FxHashMap<TermId, TermId> {
+    let first = abs.first.clone().unwrap_or_default();
+    let mut sigma0: FxHashMap<TermId, TermId> = FxHashMap::default();
+    if let Some(k) = abs.iter_var {
+        let z = eng.pool.c(64, 0);
+        sigma0.insert(k, z);
+    }
+    for (side, f) in first.iter().enumerate() {
+        if let Some(f) = f {
+            for (loc, v) in &abs.locs[side] {
+                if let LocValue::Var(x) = v {
+                    let fv = value_of(
+                        &mut eng.pool,
+                        eng.sides[side],
+                        f,
+                        &abs.first_pending[side],
+                        loc,
+                    );
+                    sigma0.entry(*x).or_insert(fv);
+                }
+            }
+        }
+    }
+    sigma0
+}
+
+/// Turns the writes at moving addresses into stripes: cells the first iteration wrote are
+/// folded into them, and a stripe is shared with the original's when both were made by the
+/// same writes.
+fn add_stripes(
+    eng: &mut Engine,
+    abs: &mut Abstraction,
+    cond: TermId,
+    moving: [Vec<MemWrite>; 2],
+) -> Result<(), String> {
+    if moving.iter().all(Vec::is_empty) {
+        return Ok(());
+    }
+    let sigma0 = first_sigma(eng, abs);
+    let vars = node_vars(abs);
+    let mut made: [Vec<stripe::NewStripe>; 2] = Default::default();
+    for (side, writes) in moving.iter().enumerate() {
+        made[side] = stripe::group(&mut eng.pool, writes, &sigma0, &vars)?;
+    }
+    // The original's stripe contents, and those the patched binary shares.
+    let mut contents_of: Vec<TermId> = Vec::new();
+    let mut taken: Vec<TermId> = Vec::new();
+    for side in 0..2 {
+        for ns in &made[side] {
+            let loc = Loc::Stripe { start: ns.start };
+            if abs.locs[side].iter().any(|(l, _)| *l == loc) {
+                return Err(format!(
+                    "a loop writes memory beyond the range it wrote so far ({})",
+                    loc_name(eng, &loc)
+                ));
+            }
+            // Cells the first iteration wrote are inside the stripe now.
+            let extent = stripe::first_extent(&mut eng.pool, ns, &sigma0);
+            abs.locs[side].retain(|(l, _)| match l {
+                Loc::Cell { addr, .. } => !matches!(
+                    eng.pool.const_diff(*addr, ns.start),
+                    Some(d) if (d as u64) < extent
+                ),
+                _ => true,
+            });
+            let shared = if side == 1 {
+                let mut hit = None;
+                for (j, other) in made[0].iter().enumerate() {
+                    if !taken.contains(&contents_of[j]) && stripe::same_writes(eng, cond, other, ns)
+                    {
+                        hit = Some(contents_of[j]);
+                        taken.push(contents_of[j]);
+                        break;
+                    }
+                }
+                hit
+            } else {
+                None
+            };
+            let contents = shared.unwrap_or_else(|| {
+                eng.pool.fresh_var(
+                    format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, &loc)),
+                    0,
+                    VarKind::Memory,
+                )
+            });
+            if side == 0 {
+                contents_of.push(contents);
+            }
+            let offset = eng.pool.fresh_var("offset", 64, VarKind::Abstract);
+            tracing::debug!(
+                side,
+                start = %eng.pool.show(ns.start, 6),
+                len = %eng.pool.show(ns.len, 6),
+                shared = shared.is_some(),
+                "stripe"
+            );
+            abs.locs[side].push((
+                loc,
+                LocValue::Stripe {
+                    len: ns.len,
+                    contents,
+                    offset,
+                },
+            ));
+        }
+    }
+    // Invariants over variables of cells that are gone.
+    let kept = node_vars(abs);
+    let gone: FxHashSet<TermId> = vars.difference(&kept).copied().collect();
+    abs.invariants
+        .retain(|i| !mentions_any(&eng.pool, *i, &gone));
+    Ok(())
+}
+
 fn loc_name(eng: &Engine, loc: &Loc) -> String {
     match loc {
         Loc::Reg(id) => eng.sides[0]
@@ -515,24 +854,31 @@ fn loc_name(eng: &Engine, loc: &Loc) -> String {
             .to_string(),
         Loc::Ghost(g) => g.clone(),
         Loc::Cell { addr, .. } => format!("mem{}", addr.0),
+        Loc::Stripe { start } => format!("stripe{}", start.0),
+        Loc::Event { index, arg } => format!("event{index}.{arg}"),
     }
 }
 
 /// Proposes invariants from the comparisons on the paths out of node `n`; true when new
 /// candidates were added (the node must then be visited again under them).
-pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> bool {
+pub fn propose_invariants(
+    eng: &mut Engine,
+    n: usize,
+    paths: &[Vec<TermId>],
+    events: &[[Vec<Event>; 2]],
+) -> bool {
     let abs = eng.nodes[n].abs.clone();
     if abs.locs.iter().all(Vec::is_empty) {
         return false;
     }
     let vars = node_vars(&abs);
+    let mut candidates = event_equalities(eng, &vars, events);
     let mut atoms: Vec<TermId> = Vec::new();
     for path in paths {
         for c in path {
             collect_atoms(&eng.pool, *c, &vars, &mut atoms);
         }
     }
-    let mut candidates: Vec<TermId> = Vec::new();
     for a in atoms {
         tracing::trace!(atom = %eng.pool.show(a, 8), "exit atom");
         let (positive, atom) = match eng.pool.node(a).clone() {
@@ -576,27 +922,8 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
         candidates.push(eng.pool.binary(BinOp::Sle, zero, k));
     }
     let mut added = false;
-    let first = abs.first.clone().unwrap_or_default();
-    let mut sigma0: FxHashMap<TermId, TermId> = FxHashMap::default();
-    if let Some(k) = abs.iter_var {
-        let z = eng.pool.c(64, 0);
-        sigma0.insert(k, z);
-    }
-    for (side, f) in first.iter().enumerate() {
-        if let Some(f) = f {
-            for (loc, v) in &abs.locs[side] {
-                if let LocValue::Var(x) = v {
-                    let fv = value_of(&mut eng.pool, eng.sides[side], f, loc);
-                    sigma0.entry(*x).or_insert(fv);
-                }
-            }
-        }
-    }
-    let mut first_cond_parts: Vec<TermId> = Vec::new();
-    for f in first.iter().flatten() {
-        first_cond_parts.extend(f.path.iter().copied());
-    }
-    let first_cond = eng.pool.all(first_cond_parts);
+    let sigma0 = first_sigma(eng, &abs);
+    let first_cond = eng.pool.all(abs.first_path.clone());
     for c in candidates {
         if eng.pool.is_true(c) || eng.pool.is_false(c) {
             continue;
@@ -618,6 +945,46 @@ pub fn propose_invariants(eng: &mut Engine, n: usize, paths: &[Vec<TermId>]) -> 
         rebuild(eng, n);
     }
     added
+}
+
+/// The most event-equality candidates one visit proposes.
+const MAX_EVENT_CANDIDATES: usize = 16;
+
+/// Equalities between the values of the events the sides will compare (at the same position
+/// of an exit pair), over the node's variables: a value a side carries in a pending event and
+/// the one the other side computes at its end, say.
+fn event_equalities(
+    eng: &mut Engine,
+    vars: &FxHashSet<TermId>,
+    events: &[[Vec<Event>; 2]],
+) -> Vec<TermId> {
+    let mut out = Vec::new();
+    for [a, b] in events {
+        for (x, y) in a.iter().zip(b) {
+            if !pending::comparable(&eng.pool, x, y) {
+                break;
+            }
+            let (x, y) = (std::slice::from_ref(x), std::slice::from_ref(y));
+            let vx = pending::values(&mut eng.pool, eng.sides[0], x);
+            let vy = pending::values(&mut eng.pool, eng.sides[1], y);
+            for ((_, _, p), (_, _, q)) in vx.into_iter().zip(vy) {
+                if p == q || eng.pool.width(p) != eng.pool.width(q) {
+                    continue;
+                }
+                if !mentions_any(&eng.pool, p, vars) && !mentions_any(&eng.pool, q, vars) {
+                    continue;
+                }
+                let c = eng.pool.eq_(p, q);
+                if !out.contains(&c) {
+                    out.push(c);
+                    if out.len() >= MAX_EVENT_CANDIDATES {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Bounds on the iteration counter from a loop that runs until `x == y`, where `y - x` is

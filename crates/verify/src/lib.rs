@@ -14,9 +14,11 @@
 mod events;
 mod generalize;
 mod inputs;
+mod pending;
 mod product;
 mod replay;
 mod side;
+mod stripe;
 
 use std::time::{Duration, Instant};
 

@@ -260,13 +260,15 @@ impl<'s, 'b> Engine<'s, 'b> {
 
     fn side_exits(&mut self, n: usize, side: usize) -> Vec<SideExit> {
         let node = &self.nodes[n];
+        // An ended side stays where it ended; its final state keeps the path it ended on,
+        // which constrains the inputs for the other side.
         let (Point::At { addr, .. }, Some(st)) = (
             if side == 0 { &node.key.0 } else { &node.key.1 },
             &node.states[side],
         ) else {
             return vec![SideExit {
                 kind: ExitKind::End,
-                state: None,
+                state: node.states[side].clone(),
             }];
         };
         let (addr, st) = (*addr, st.clone());
@@ -304,7 +306,16 @@ impl<'s, 'b> Engine<'s, 'b> {
             .chain(&exits_p)
             .filter_map(|e| e.state.as_ref().map(|s| s.path.clone()))
             .collect();
-        if self.widen && generalize::propose_invariants(self, n, &paths) {
+        // Candidate invariants also say that the events the sides will compare are equal.
+        let mut events: Vec<[Vec<Event>; 2]> = Vec::new();
+        if self.widen && !self.nodes[n].exact {
+            for e1 in &exits_o {
+                for e2 in &exits_p {
+                    events.push(self.exit_events(n, e1, e2));
+                }
+            }
+        }
+        if self.widen && generalize::propose_invariants(self, n, &paths, &events) {
             self.work.insert(n);
             return;
         }
@@ -313,6 +324,29 @@ impl<'s, 'b> Engine<'s, 'b> {
                 self.pair(n, e1, e2);
             }
         }
+    }
+
+    /// The events of an exit pair: what the node carried, then what each side emitted (a
+    /// return from the analysed function is an event too).
+    fn exit_events(&self, n: usize, e1: &SideExit, e2: &SideExit) -> [Vec<Event>; 2] {
+        let mut evs: [Vec<Event>; 2] = self.nodes[n].pending.clone();
+        for (i, e) in [e1, e2].into_iter().enumerate() {
+            let Some(s) = &e.state else {
+                continue;
+            };
+            evs[i].extend(s.events.iter().cloned());
+            if let ExitKind::Return(_) = &e.kind {
+                let rax = self.sides[i]
+                    .prog
+                    .desc()
+                    .reg("rax")
+                    .map(|r| s.regs[usize::from(r.id)]);
+                if let Some(v) = rax {
+                    evs[i].push(Event::Return { value: v });
+                }
+            }
+        }
+        evs
     }
 
     /// The joint condition of two exits (each side's path condition includes the node's).
@@ -357,26 +391,7 @@ impl<'s, 'b> Engine<'s, 'b> {
                 return;
             }
         }
-        // Events: what the node carried, then what each side emitted.
-        let mut evs: [Vec<Event>; 2] = self.nodes[n].pending.clone();
-        for (i, e) in [e1, e2].into_iter().enumerate() {
-            if let Some(s) = &e.state {
-                evs[i].extend(s.events.iter().cloned());
-            }
-            if let ExitKind::Return(t) = &e.kind {
-                let _ = t;
-                if let Some(s) = &e.state {
-                    let rax = self.sides[i]
-                        .prog
-                        .desc()
-                        .reg("rax")
-                        .map(|r| s.regs[usize::from(r.id)]);
-                    if let Some(v) = rax {
-                        evs[i].push(Event::Return { value: v });
-                    }
-                }
-            }
-        }
+        let evs = self.exit_events(n, e1, e2);
         let common = evs[0].len().min(evs[1].len());
         for (k, (a, b)) in evs[0].iter().zip(&evs[1]).enumerate() {
             self.stats.event_checks += 1;
@@ -441,16 +456,13 @@ impl<'s, 'b> Engine<'s, 'b> {
             return;
         }
         let key = (ends[0].clone(), ends[1].clone());
-        let mk = |e: &SideExit, ended: bool| -> Option<SymState> {
-            if ended {
-                return None;
-            }
+        let mk = |e: &SideExit| -> Option<SymState> {
             e.state.clone().map(|mut s| {
                 s.events.clear();
                 s
             })
         };
-        let mut arrival = [mk(e1, ended[0]), mk(e2, ended[1])];
+        let mut arrival = [mk(e1), mk(e2)];
         // The joint condition holds on arrival: it relates the two sides.
         for s in arrival.iter_mut().flatten() {
             let parts: Vec<TermId> = self.nodes[n].abs.invariants.clone();

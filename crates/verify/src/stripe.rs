@@ -1,0 +1,221 @@
+//! Stripes: memory a loop writes at an address that moves between iterations.
+//!
+//! A loop that fills an array writes `out + s*k` on iteration `k`. At the loop head, after
+//! `k` iterations, the bytes `start .. start + len` (`start` the first iteration's address,
+//! `len` the current address minus `start`) hold whatever the loop wrote: the abstraction
+//! reads them from a fresh memory variable, `contents[offset]`, and everything outside them
+//! keeps its first value. The same `contents` on both sides says the two loops wrote the same
+//! bytes at the same offsets.
+//!
+//! An arrival is covered when (under its path) every write the loop made at a moving address
+//! lies inside the stripe's new extent, the old extent lies inside the new one, and, for a
+//! stripe shared by the sides, both extents are equal and hold equal bytes at every offset.
+//! These are semantic checks on the solver, so the length may be any term over the node's
+//! variables.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tandem_ir::BinOp;
+use tandem_symex::{MemWrite, SymState, TermId, TermPool, VarKind, WriteKind};
+
+use crate::product::Engine;
+use crate::side::Side;
+
+/// The cap on a stripe's length. x86-64 user space spans 2^47 bytes, so no loop writes a
+/// longer contiguous range; a stripe is its first `min(len, STRIPE_MAX)` bytes.
+pub const STRIPE_MAX: u64 = 1 << 48;
+
+/// How far apart (in bytes) two moving writes of one iteration may start and still belong to
+/// one stripe (the fields of one array element, an unrolled loop's writes).
+const GROUP_SPAN: u128 = 4096;
+
+/// A stripe found in an arrival: where it starts (on the first arrival) and its length at
+/// the node, with the writes that made it.
+pub struct NewStripe {
+    pub start: TermId,
+    pub len: TermId,
+    pub writes: Vec<MemWrite>,
+}
+
+/// The size of a value write (a range write never moves with the loop).
+fn write_size(w: &MemWrite) -> Option<u64> {
+    match w.kind {
+        WriteKind::Value { size, .. } => Some(u64::from(size)),
+        WriteKind::Range { .. } => None,
+    }
+}
+
+/// Groups the writes at moving addresses into stripes. `sigma0` maps the node's variables to
+/// their values on the first arrival, so the address of a write there is its first address.
+pub fn group(
+    pool: &mut TermPool,
+    writes: &[MemWrite],
+    sigma0: &FxHashMap<TermId, TermId>,
+    node_vars: &FxHashSet<TermId>,
+) -> Result<Vec<NewStripe>, String> {
+    let mut out: Vec<NewStripe> = Vec::new();
+    for w in writes {
+        if write_size(w).is_none() {
+            return Err("a loop writes a range of memory at a moving address".into());
+        }
+        let first = pool.substitute_all(w.addr, sigma0);
+        // The stripe stays where the first iteration put it.
+        if pool.free_vars(first).iter().any(|v| node_vars.contains(v)) {
+            return Err(
+                "a loop writes memory at an address that moves between iterations and depends \
+                 on values the loop overwrites"
+                    .into(),
+            );
+        }
+        let near = out.iter().position(|s| {
+            let d = pool.const_diff(first, s.start);
+            matches!(d, Some(d) if (d as u64 as i64).unsigned_abs() < GROUP_SPAN as u64)
+        });
+        match near {
+            Some(i) => {
+                let d = pool.const_diff(first, out[i].start).unwrap_or(0) as u64 as i64;
+                if d < 0 {
+                    out[i].start = first;
+                    out[i].len = pool.sub(w.addr, first);
+                }
+                out[i].writes.push(w.clone());
+            }
+            None => {
+                let len = pool.sub(w.addr, first);
+                out.push(NewStripe {
+                    start: first,
+                    len,
+                    writes: vec![w.clone()],
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The bytes the first iteration wrote, as offsets from the stripe's start: `0 .. extent`.
+pub fn first_extent(pool: &mut TermPool, s: &NewStripe, sigma0: &FxHashMap<TermId, TermId>) -> u64 {
+    let mut end = 0u64;
+    for w in &s.writes {
+        let first = pool.substitute_all(w.addr, sigma0);
+        let d = pool.const_diff(first, s.start).unwrap_or(0) as u64;
+        end = end.max(d.saturating_add(write_size(w).unwrap_or(0)));
+    }
+    end
+}
+
+/// Whether the write lies inside `start .. start + min(len, STRIPE_MAX)` whenever it happens.
+pub fn covers(eng: &mut Engine, cond: TermId, w: &MemWrite, start: TermId, len: TermId) -> bool {
+    let Some(size) = write_size(w) else {
+        return false;
+    };
+    let pool = &mut eng.pool;
+    let d = pool.sub(w.addr, start);
+    let end = pool.add_const(d, u128::from(size));
+    let cap = pool.c(64, u128::from(STRIPE_MAX));
+    let in_len = pool.binary(BinOp::Ule, end, len);
+    let in_cap = pool.binary(BinOp::Ule, end, cap);
+    let no_wrap = pool.ult(d, cap);
+    let goal = pool.all([in_len, in_cap, no_wrap]);
+    let c = match w.guard {
+        Some(g) => pool.and(cond, g),
+        None => cond,
+    };
+    eng.holds(c, goal)
+}
+
+/// Whether the old extent `len` lies inside the new one.
+pub fn grows(eng: &mut Engine, cond: TermId, len: TermId, next: TermId) -> bool {
+    if len == next {
+        return true;
+    }
+    let goal = eng.pool.binary(BinOp::Ule, len, next);
+    eng.holds(cond, goal)
+}
+
+/// One side's view of a stripe in an arrival: its memory and where the stripe is.
+pub struct StripeView<'a, 'b> {
+    pub side: &'a Side<'b>,
+    pub state: &'a SymState,
+    pub start: TermId,
+    pub len: TermId,
+}
+
+/// Whether both sides' stripes have the same length and the same byte at every offset.
+pub fn same_contents(eng: &mut Engine, cond: TermId, a: &StripeView, b: &StripeView) -> bool {
+    let same_len = eng.pool.eq_(a.len, b.len);
+    let o = eng.pool.fresh_var("offset", 64, VarKind::Abstract);
+    let pool = &mut eng.pool;
+    let cap = pool.c(64, u128::from(STRIPE_MAX));
+    let in_len = pool.ult(o, a.len);
+    let in_cap = pool.ult(o, cap);
+    let inside = pool.and(in_len, in_cap);
+    let byte = |pool: &mut TermPool, v: &StripeView| {
+        let addr = pool.add(v.start, o);
+        tandem_symex::load_byte(pool, &v.state.mem, addr, &v.side.image, &v.side.image)
+    };
+    let (ba, bb) = (byte(pool, a), byte(pool, b));
+    let eq = pool.eq_(ba, bb);
+    let outside = pool.not(inside);
+    let bytes = pool.or(outside, eq);
+    let goal = pool.and(same_len, bytes);
+    eng.holds(cond, goal)
+}
+
+/// Whether two new stripes were made by the same writes: equally many, at equal offsets
+/// from their starts, of equal sizes, guards and values.
+pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe) -> bool {
+    if a.writes.len() != b.writes.len() {
+        return false;
+    }
+    let mut goals = Vec::new();
+    let pool = &mut eng.pool;
+    let la = pool.eq_(a.len, b.len);
+    goals.push(la);
+    for (x, y) in a.writes.iter().zip(&b.writes) {
+        let (
+            WriteKind::Value {
+                value: vx,
+                size: sx,
+            },
+            WriteKind::Value {
+                value: vy,
+                size: sy,
+            },
+        ) = (&x.kind, &y.kind)
+        else {
+            return false;
+        };
+        if sx != sy || x.guard.is_some() != y.guard.is_some() {
+            return false;
+        }
+        let dx = pool.sub(x.addr, a.start);
+        let dy = pool.sub(y.addr, b.start);
+        goals.push(pool.eq_(dx, dy));
+        let ve = pool.eq_(*vx, *vy);
+        match (x.guard, y.guard) {
+            (Some(gx), Some(gy)) => {
+                goals.push(pool.eq_(gx, gy));
+                let ng = pool.not(gx);
+                goals.push(pool.or(ng, ve));
+            }
+            _ => goals.push(ve),
+        }
+    }
+    let goal = pool.all(goals);
+    eng.holds(cond, goal)
+}
+
+/// The memory write that puts a stripe into a rebuilt input state.
+pub fn write(pool: &mut TermPool, start: TermId, len: TermId, contents: TermId, offset: TermId) -> MemWrite {
+    let fill = pool.select(contents, offset);
+    MemWrite {
+        addr: start,
+        guard: None,
+        kind: WriteKind::Range {
+            len,
+            max: STRIPE_MAX,
+            fill,
+            offset,
+        },
+    }
+}
