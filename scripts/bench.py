@@ -13,6 +13,7 @@ pair whose verdict is not the expected one (the verdict tandem gives today).
 
 Usage: scripts/bench.py [--timeout S] [--jobs N] [--kinds self,variant,cross]
                         [--tandem PATH] [--json FILE] [--write-gaps] [PROGRAM...]
+       scripts/bench.py --gaps-from FILE    (known gaps from an earlier run's --json)
 """
 
 import argparse
@@ -78,8 +79,14 @@ def main():
     ap.add_argument("--tandem", default=os.path.join(ROOT, "target/release/tandem"))
     ap.add_argument("--json")
     ap.add_argument("--write-gaps", action="store_true")
+    ap.add_argument("--gaps-from", metavar="JSON",
+                    help="write the known gaps from an earlier run's --json, run nothing")
     ap.add_argument("programs", nargs="*")
     args = ap.parse_args()
+    if args.gaps_from:
+        with open(args.gaps_from) as f:
+            write_gaps([r for r in json.load(f) if r["verdict"] != r["expected"]])
+        return 0
     with open(os.path.join(TB, "expect.toml"), "rb") as f:
         expect = tomllib.load(f)
     programs = args.programs or sorted(expect)
