@@ -712,6 +712,15 @@ fn widen(
         }
     }
     add_stripes(eng, &mut abs, cond, w.moving)?;
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        for (side, locs) in abs.locs.iter().enumerate() {
+            let shown: Vec<String> = locs
+                .iter()
+                .map(|(l, v)| format!("{}={v:?}", loc_name(eng, l)))
+                .collect();
+            tracing::debug!(side, locs = ?shown, "abstraction");
+        }
+    }
     eng.nodes[n].abs = abs;
     // The node's path condition: only what every arrival satisfies.
     for side in 0..2 {

@@ -84,6 +84,11 @@ pub struct Engine<'s, 'b> {
     index: HashMap<(Point, Point), usize>,
     work: BTreeSet<usize>,
     pub failures: Vec<Failure>,
+    /// Whether the node being visited had exact states when the visit started (its
+    /// abstraction may be widened during the visit, by its own back edge).
+    visit_exact: bool,
+    /// The node and visit each failure of an abstract visit was found in.
+    failure_visits: Vec<Option<(usize, u32)>>,
     pub reasons: Vec<Reason>,
     pub budgets: Budgets,
     pub deadline: Instant,
@@ -129,6 +134,8 @@ impl<'s, 'b> Engine<'s, 'b> {
             index: HashMap::new(),
             work: BTreeSet::new(),
             failures: Vec::new(),
+            failure_visits: Vec::new(),
+            visit_exact: false,
             reasons: Vec::new(),
             budgets,
             deadline,
@@ -232,6 +239,24 @@ impl<'s, 'b> Engine<'s, 'b> {
             }
             self.visit(n);
         }
+        self.drop_stale_failures();
+    }
+
+    /// Forgets the failures of abstract visits that a later visit of their node superseded:
+    /// an abstraction widened since was not yet inductive, and its states were too narrow
+    /// (a loop's writes not abstracted yet, say). The final visit of every node checks all its
+    /// exit pairs again. Failures on exact states stay: they are real executions.
+    fn drop_stale_failures(&mut self) {
+        let mut kept = Vec::new();
+        for (f, origin) in self.failures.drain(..).zip(self.failure_visits.drain(..)) {
+            match origin {
+                Some((n, visit)) if self.nodes[n].visits != visit => {
+                    tracing::debug!(node = %f.node, what = %f.what, "stale failure dropped");
+                }
+                _ => kept.push(f),
+            }
+        }
+        self.failures = kept;
     }
 
     pub fn describe_node(&self, n: usize) -> String {
@@ -284,6 +309,7 @@ impl<'s, 'b> Engine<'s, 'b> {
     fn visit(&mut self, n: usize) {
         self.stats.visits += 1;
         self.nodes[n].visits += 1;
+        self.visit_exact = self.nodes[n].exact;
         let _span = tracing::debug_span!("visit", node = n).entered();
         tracing::debug!(node = %self.describe_node(n), exact = self.nodes[n].exact, "visit");
         let exits_o = self.side_exits(n, 0);
@@ -470,7 +496,7 @@ impl<'s, 'b> Engine<'s, 'b> {
                 s.assume(&mut self.pool, c);
             }
         }
-        let exact = self.nodes[n].exact;
+        let exact = self.visit_exact;
         self.arrive(key, arrival, left, exact, cond);
     }
 
@@ -514,7 +540,28 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
         match self.solver.prove(&mut self.pool, cond, goal) {
             tandem_smt::Answer::Unsat => true,
-            tandem_smt::Answer::Sat(_) => {
+            tandem_smt::Answer::Sat(model) => {
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    let lens: Vec<Option<u128>> = crate::events::range_lengths(a)
+                        .into_iter()
+                        .chain(crate::events::range_lengths(b))
+                        .map(|l| self.solver.eval(&self.pool, &model, l))
+                        .collect();
+                    let mut parts = vec![goal];
+                    let mut falsified = None;
+                    while let Some(g) = parts.pop() {
+                        if let tandem_symex::Node::Binary(tandem_ir::BinOp::And, x, y) =
+                            self.pool.node(g).clone()
+                        {
+                            parts.push(x);
+                            parts.push(y);
+                        } else if self.solver.eval(&self.pool, &model, g) == Some(0) {
+                            falsified = Some(g);
+                        }
+                    }
+                    let falsified = falsified.map(|g| self.pool.show(g, 14));
+                    tracing::trace!(?falsified, ?lens, "event comparison failed");
+                }
                 let msg = format!("{} vs {}", describe(&self.pool, a), describe(&self.pool, b));
                 let ng = self.pool.not(goal);
                 let c = self.pool.and(cond, ng);
@@ -534,11 +581,14 @@ impl<'s, 'b> Engine<'s, 'b> {
     fn fail(&mut self, n: usize, condition: TermId, what: String) {
         let where_ = self.describe_node(n);
         tracing::debug!(node = %where_, %what, "failure");
+        let exact = self.visit_exact;
+        self.failure_visits
+            .push((!exact).then_some((n, self.nodes[n].visits)));
         self.failures.push(Failure {
             node: where_,
             condition,
             what,
-            exact: self.nodes[n].exact,
+            exact,
         });
     }
 

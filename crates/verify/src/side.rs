@@ -94,6 +94,13 @@ impl Image<'_> {
         t
     }
 
+    /// The one value every byte of `size` bytes at `addr` holds in the file, if there is one.
+    fn uniform_byte(&self, addr: u64, size: u64) -> Option<u8> {
+        let bytes = self.binary.read(addr, size)?;
+        let first = *bytes.first()?;
+        bytes.iter().all(|x| *x == first).then_some(first)
+    }
+
     /// The byte of the image at a constant address.
     fn image_byte(&self, pool: &mut TermPool, a: u64) -> Option<TermId> {
         let perms = self.binary.perms_at(a)?;
@@ -132,25 +139,40 @@ impl InitialMemory for Image<'_> {
                 _ => self.unknown_byte(pool, addr),
             };
         }
-        // A read-only table indexed by a computed offset: spell out the table's bytes.
+        // An object indexed by a computed offset (the memory model assumes the access stays
+        // inside it): shared data when writable data is input; else its initial bytes, one
+        // value for an object that holds one byte throughout (zeroed data, say), spelled out
+        // for a small table.
         let base = lin.constant as u64;
         if let Some(sym) = self.binary.symbol_containing(base)
             && sym.size > 0
-            && sym.size <= MAX_TABLE
-            && self.binary.perms_at(base).is_some_and(|p| !p.write)
+            && let Some(perms) = self.binary.perms_at(base)
         {
             let start = pool.c(64, u128::from(sym.address));
             let off = pool.sub(addr, start);
-            let mut acc = self.unknown_byte(pool, addr);
-            for i in (0..sym.size).rev() {
-                let Some(b) = self.image_byte(pool, sym.address + i) else {
-                    continue;
-                };
-                let k = pool.c(64, u128::from(i));
-                let hit = pool.eq_(off, k);
-                acc = pool.ite(hit, b, acc);
+            if perms.write && self.symbolic_data {
+                let arr = self.data_array(pool, &sym.name_lossy());
+                return pool.select(arr, off);
             }
-            return acc;
+            let size = pool.c(64, u128::from(sym.size));
+            let inside = pool.ult(off, size);
+            let unknown = self.unknown_byte(pool, addr);
+            if let Some(b) = self.uniform_byte(sym.address, sym.size) {
+                let b = pool.c(8, u128::from(b));
+                return pool.ite(inside, b, unknown);
+            }
+            if sym.size <= MAX_TABLE {
+                let mut acc = unknown;
+                for i in (0..sym.size).rev() {
+                    let Some(b) = self.image_byte(pool, sym.address + i) else {
+                        continue;
+                    };
+                    let k = pool.c(64, u128::from(i));
+                    let hit = pool.eq_(off, k);
+                    acc = pool.ite(hit, b, acc);
+                }
+                return acc;
+            }
         }
         self.unknown_byte(pool, addr)
     }
