@@ -38,9 +38,14 @@ pub enum Loc {
     },
     /// Memory a loop writes at a moving address, by where the first iteration wrote it
     /// (see `stripe`).
-    Stripe { start: TermId },
+    Stripe {
+        start: TermId,
+    },
     /// A value in the events the side has pending at the node (see `pending`).
-    Event { index: u16, arg: u16 },
+    Event {
+        index: u16,
+        arg: u16,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -252,8 +257,13 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
                 },
             ) = (loc, v)
             {
-                st.mem
-                    .push(stripe::write(&mut eng.pool, *start, *len, *contents, *offset));
+                st.mem.push(stripe::write(
+                    &mut eng.pool,
+                    *start,
+                    *len,
+                    *contents,
+                    *offset,
+                ));
             }
         }
         let mut pending = abs.first_pending[side].clone();
@@ -303,7 +313,8 @@ pub fn join(
     pending: &[Vec<Event>; 2],
     cond: TermId,
 ) -> Join {
-    let shapes = (0..2).all(|i| pending::same_shape(&eng.pool, &eng.nodes[n].pending[i], &pending[i]));
+    let shapes =
+        (0..2).all(|i| pending::same_shape(&eng.pool, &eng.nodes[n].pending[i], &pending[i]));
     if !shapes {
         return Join::Failed(
             "the binaries defer different events on different paths into one point".into(),
@@ -359,7 +370,7 @@ fn subsumed(
     arrival: &[Option<SymState>; 2],
     pending: &[Vec<Event>; 2],
     cond: TermId,
-) -> Result<(), Weaken> {
+) -> Result<(), Box<Weaken>> {
     let abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
     let first_pending = &abs.first_pending;
@@ -453,7 +464,7 @@ fn subsumed(
         && weaken.moving.iter().all(Vec::is_empty)
         && weaken.bad_stripes.iter().all(Vec::is_empty)
         && weaken.split_stripes.is_empty();
-    if clean { Ok(()) } else { Err(weaken) }
+    if clean { Ok(()) } else { Err(Box::new(weaken)) }
 }
 
 /// The stripes of each side with their extents in the arrival.
@@ -524,7 +535,7 @@ fn widen(
     arrival: &[Option<SymState>; 2],
     pending: &[Vec<Event>; 2],
     cond: TermId,
-    w: Weaken,
+    w: Box<Weaken>,
 ) -> Result<(), String> {
     let mut abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
@@ -648,10 +659,8 @@ fn widen(
                             for ((f2, a2), x) in &shared {
                                 let w2 = eng.pool.width(*f2);
                                 let low = w2.min(width);
-                                let (a2l, avl) = (
-                                    eng.pool.extract(*a2, 0, low),
-                                    eng.pool.extract(av, 0, low),
-                                );
+                                let (a2l, avl) =
+                                    (eng.pool.extract(*a2, 0, low), eng.pool.extract(av, 0, low));
                                 let g = eng.pool.eq_(a2l, avl);
                                 if !eng.holds(cond, g) {
                                     continue;

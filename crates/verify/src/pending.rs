@@ -24,7 +24,12 @@ pub fn same_shape(pool: &TermPool, a: &[Event], b: &[Event]) -> bool {
 /// Whether two events (of either side) carry their values in the same places, so that
 /// [`values`] pairs them up; byte ranges may lie anywhere.
 pub fn comparable(pool: &TermPool, a: &Event, b: &Event) -> bool {
-    shapes_match(pool, std::slice::from_ref(a), std::slice::from_ref(b), false)
+    shapes_match(
+        pool,
+        std::slice::from_ref(a),
+        std::slice::from_ref(b),
+        false,
+    )
 }
 
 fn shapes_match(pool: &TermPool, a: &[Event], b: &[Event], same_base: bool) -> bool {
@@ -38,9 +43,18 @@ fn shapes_match(pool: &TermPool, a: &[Event], b: &[Event], same_base: bool) -> b
                         .zip(ay)
                         .all(|(p, q)| same_arg_shape(pool, p, q, same_base))
             }
-            (Event::Store { range: rx, value: vx, .. }, Event::Store { range: ry, value: vy, .. }) => {
-                rx == ry && pool.width(*vx) == pool.width(*vy)
-            }
+            (
+                Event::Store {
+                    range: rx,
+                    value: vx,
+                    ..
+                },
+                Event::Store {
+                    range: ry,
+                    value: vy,
+                    ..
+                },
+            ) => rx == ry && pool.width(*vx) == pool.width(*vy),
             (Event::Exit { status: s }, Event::Exit { status: t })
             | (Event::Return { value: s }, Event::Return { value: t }) => {
                 pool.width(*s) == pool.width(*t)
@@ -54,8 +68,12 @@ fn same_arg_shape(pool: &TermPool, a: &EventArg, b: &EventArg, same_base: bool) 
     match (a, b) {
         (EventArg::Value(x), EventArg::Value(y)) => pool.width(*x) == pool.width(*y),
         (
-            EventArg::Bytes { base: bx, len: lx, .. },
-            EventArg::Bytes { base: by, len: ly, .. },
+            EventArg::Bytes {
+                base: bx, len: lx, ..
+            },
+            EventArg::Bytes {
+                base: by, len: ly, ..
+            },
         ) => (bx == by || !same_base) && lx == ly && short_len(pool, *lx).is_some() || a == b,
         _ => false,
     }

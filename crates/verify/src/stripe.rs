@@ -206,7 +206,13 @@ pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe)
 }
 
 /// The memory write that puts a stripe into a rebuilt input state.
-pub fn write(pool: &mut TermPool, start: TermId, len: TermId, contents: TermId, offset: TermId) -> MemWrite {
+pub fn write(
+    pool: &mut TermPool,
+    start: TermId,
+    len: TermId,
+    contents: TermId,
+    offset: TermId,
+) -> MemWrite {
     let fill = pool.select(contents, offset);
     MemWrite {
         addr: start,
