@@ -131,6 +131,58 @@ struct Changed {
     moving: Vec<MemWrite>,
 }
 
+/// The value of the iteration counter `k` that makes the arrival's inductions fit: `k + 1`
+/// when it does (a back edge), else a constant count that fits them all, else `k + 1` (and the
+/// inductions fail).
+fn counter_value(
+    eng: &mut Engine,
+    abs: &Abstraction,
+    k: TermId,
+    arrival: &[Option<SymState>; 2],
+    pending: &[Vec<Event>; 2],
+) -> TermId {
+    let one = eng.pool.c(64, 1);
+    let next = eng.pool.add(k, one);
+    let mut inductions = Vec::new();
+    for side in 0..2 {
+        let Some(a) = &arrival[side] else {
+            continue;
+        };
+        for (loc, v) in &abs.locs[side] {
+            if let LocValue::Induction { first, step } = v {
+                let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
+                inductions.push((v.clone(), *first, *step, av));
+            }
+        }
+    }
+    let mut candidates = vec![next];
+    for (_, first, step, av) in &inductions {
+        let w = eng.pool.width(*first);
+        if let Some(d) = eng.pool.const_diff(*av, *first)
+            && *step != 0
+            && d % step == 0
+            && w <= 64
+        {
+            candidates.push(eng.pool.c(64, d / step));
+        }
+    }
+    for c in candidates {
+        let mut fits = true;
+        for (v, _, _, av) in &inductions {
+            let t = abstract_value(&mut eng.pool, v, Some(k));
+            let e = eng.pool.substitute(t, k, c);
+            if e != *av {
+                fits = false;
+                break;
+            }
+        }
+        if fits {
+            return c;
+        }
+    }
+    next
+}
+
 /// The locations whose values may differ between two states of one side: live registers (but
 /// the program counter), ghost globals, and memory cells written after their common history;
 /// and the writes at moving addresses. The node's own stripe writes are not changes.
@@ -382,11 +434,10 @@ fn subsumed(
     // (for a variable bound earlier) an arrival term already.
     let mut obligations: Vec<(usize, Loc, Expected, TermId)> = Vec::new();
     let mut moving: [Vec<MemWrite>; 2] = Default::default();
-    // The iteration counter: try `k + 1` (a back edge); a first arrival of another path has
-    // no counter value to offer and is checked location by location.
+    // The iteration counter: `k + 1` on a back edge; an arrival from another path (a peeled
+    // first iteration, say) may instead fit a constant count, read off an induction.
     if let Some(k) = abs.iter_var {
-        let one = eng.pool.c(64, 1);
-        let next = eng.pool.add(k, one);
+        let next = counter_value(eng, &abs, k, arrival, pending);
         sigma.insert(k, next);
     }
     for side in 0..2 {
@@ -577,8 +628,7 @@ fn widen(
     // Values of the new locations: an induction when the first two values differ by a
     // constant, else a variable, shared across the sides when both values match.
     let mut new_vals: [Vec<(Loc, TermId, TermId)>; 2] = Default::default();
-    // Side 0's replacements of failed abstractions: (old value, first, arrival, new variable).
-    let mut replaced: Vec<(LocValue, TermId, TermId, TermId)> = Vec::new();
+    let first_cond = eng.pool.all(abs.first_path.clone());
     for side in 0..2 {
         let (Some(f), Some(a)) = (&first[side], &arrival[side]) else {
             continue;
@@ -588,10 +638,15 @@ fn widen(
             let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
             new_vals[side].push((loc.clone(), fv, av));
         }
-        // A location whose abstraction failed becomes a plain variable: shared with the other
-        // side's location when both had the same abstraction, start equal and arrive equal
-        // (the equality is then checked again at every later arrival, through the shared
-        // variable); otherwise this side's own.
+        // A location whose abstraction failed becomes a plain variable: shared with an
+        // original's location that starts equal and arrives equal (the equality is then
+        // checked again at every later arrival, through the shared variable); otherwise this
+        // side's own.
+        let originals = if side == 1 && !w.bad_locs[1].is_empty() {
+            original_vars(eng, &abs, &first, arrival, &first_pending, pending)
+        } else {
+            Vec::new()
+        };
         for loc in &w.bad_locs[side] {
             let Some(i) = abs.locs[side].iter().position(|(l, _)| l == loc) else {
                 continue;
@@ -605,18 +660,11 @@ fn widen(
             };
             let fv = value_of(&mut eng.pool, eng.sides[side], f, &first_pending[side], loc);
             let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
-            let mut x = None;
-            if side == 1 {
-                for (o, f0, a0, x0) in &replaced {
-                    if *o == old && *f0 == fv && eng.pool.width(*a0) == width {
-                        let same = eng.pool.eq_(*a0, av);
-                        if eng.holds(cond, same) {
-                            x = Some(*x0);
-                            break;
-                        }
-                    }
-                }
-            }
+            let x = if side == 1 {
+                share_with_original(eng, &originals, loc, fv, av, cond, first_cond).0
+            } else {
+                None
+            };
             let x = x.unwrap_or_else(|| {
                 eng.pool.fresh_var(
                     format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, loc)),
@@ -624,14 +672,10 @@ fn widen(
                     VarKind::Abstract,
                 )
             });
-            if side == 0 {
-                replaced.push((old, fv, av, x));
-            }
             abs.locs[side][i].1 = LocValue::Var(x);
         }
     }
-    let mut shared: Vec<((TermId, TermId), TermId)> = Vec::new();
-    let first_cond = eng.pool.all(abs.first_path.clone());
+    let mut shared: Vec<Shareable> = Vec::new();
     for (side, vals) in new_vals.iter_mut().enumerate() {
         for (loc, fv, av) in std::mem::take(vals) {
             let width = eng.pool.width(fv);
@@ -644,47 +688,14 @@ fn widen(
                     LocValue::Induction { first: fv, step: d }
                 }
                 _ => {
-                    // Share with the other side's location of the same history.
-                    let found = shared
-                        .iter()
-                        .find(|((f2, a2), _)| *f2 == fv && *a2 == av)
-                        .map(|(_, x)| *x);
-                    // The original's variable whose low bits this location equals, when
-                    // the widths differ (a 32-bit stack slot against a 64-bit register).
-                    let mut low_match: Option<(TermId, u16)> = None;
-                    let found = match found {
-                        Some(x) => Some(x),
-                        None if side == 1 => {
-                            let mut hit = None;
-                            for ((f2, a2), x) in &shared {
-                                let w2 = eng.pool.width(*f2);
-                                let low = w2.min(width);
-                                let (a2l, avl) =
-                                    (eng.pool.extract(*a2, 0, low), eng.pool.extract(av, 0, low));
-                                let g = eng.pool.eq_(a2l, avl);
-                                if !eng.holds(cond, g) {
-                                    continue;
-                                }
-                                // Equal first values: the same term, or provably equal on
-                                // the first arrival (bytes past a read's end are each
-                                // side's own unknowns, but never read there).
-                                let (f2l, fvl) =
-                                    (eng.pool.extract(*f2, 0, low), eng.pool.extract(fv, 0, low));
-                                let f_eq = eng.pool.eq_(f2l, fvl);
-                                if f2l == fvl || eng.holds(first_cond, f_eq) {
-                                    if w2 == width {
-                                        hit = Some(*x);
-                                        break;
-                                    }
-                                    low_match.get_or_insert((*x, low));
-                                }
-                            }
-                            hit
-                        }
-                        None => None,
+                    // Share with the original's location of the same history.
+                    let (found, low_match) = if side == 1 {
+                        share_with_original(eng, &shared, &loc, fv, av, cond, first_cond)
+                    } else {
+                        (None, None)
                     };
-                    // Several locations may share one variable (a value and the copy an event
-                    // carries, say): every later arrival checks they stay equal.
+                    // Several patched locations may share one variable (a value and the copy
+                    // an event carries, say): every later arrival checks they stay equal.
                     let x = match found {
                         Some(x) => x,
                         None => {
@@ -694,7 +705,7 @@ fn widen(
                                 VarKind::Abstract,
                             );
                             if side == 0 {
-                                shared.push(((fv, av), x));
+                                shared.push(((fv, av), x, loc.clone()));
                             }
                             if let Some((x0, low)) = low_match {
                                 let (l0, l1) =
@@ -863,6 +874,76 @@ fn add_stripes(
     Ok(())
 }
 
+/// An original's new variable: its location's (first, arrival) values, the variable, the
+/// location.
+type Shareable = ((TermId, TermId), TermId, Loc);
+
+/// The original's locations that hold variables, with their first and arrival values.
+fn original_vars(
+    eng: &mut Engine,
+    abs: &Abstraction,
+    first: &[Option<SymState>; 2],
+    arrival: &[Option<SymState>; 2],
+    first_pending: &[Vec<Event>; 2],
+    pending: &[Vec<Event>; 2],
+) -> Vec<Shareable> {
+    let (Some(f), Some(a)) = (&first[0], &arrival[0]) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (loc, v) in &abs.locs[0] {
+        if let LocValue::Var(x) = v {
+            let fv = value_of(&mut eng.pool, eng.sides[0], f, &first_pending[0], loc);
+            let av = value_of(&mut eng.pool, eng.sides[0], a, &pending[0], loc);
+            out.push(((fv, av), *x, loc.clone()));
+        }
+    }
+    out
+}
+
+/// The original's variable a new patched location shares: one whose location had the same
+/// first value and arrives equal. The same location is tried first (an unchanged slot), then
+/// syntactic matches, so that coincidences (two counters both 0 then 1) pair up as the code
+/// does. Also, when only the low bits match (a 32-bit slot against a 64-bit register), the
+/// variable and the width to relate them by an invariant.
+fn share_with_original(
+    eng: &mut Engine,
+    shared: &[Shareable],
+    loc: &Loc,
+    fv: TermId,
+    av: TermId,
+    cond: TermId,
+    first_cond: TermId,
+) -> (Option<TermId>, Option<(TermId, u16)>) {
+    let width = eng.pool.width(fv);
+    let mut order: Vec<&Shareable> = shared.iter().collect();
+    order.sort_by_key(|(vals, _, l)| (l != loc, *vals != (fv, av)));
+    let mut low_match = None;
+    for ((f2, a2), x, _) in order {
+        if (*f2, *a2) == (fv, av) {
+            return (Some(*x), None);
+        }
+        let w2 = eng.pool.width(*f2);
+        let low = w2.min(width);
+        let (a2l, avl) = (eng.pool.extract(*a2, 0, low), eng.pool.extract(av, 0, low));
+        let g = eng.pool.eq_(a2l, avl);
+        if !eng.holds(cond, g) {
+            continue;
+        }
+        // Equal first values: the same term, or provably equal on the first arrival (bytes
+        // past a read's end are each side's own unknowns, but never read there).
+        let (f2l, fvl) = (eng.pool.extract(*f2, 0, low), eng.pool.extract(fv, 0, low));
+        let f_eq = eng.pool.eq_(f2l, fvl);
+        if f2l == fvl || eng.holds(first_cond, f_eq) {
+            if w2 == width {
+                return (Some(*x), None);
+            }
+            low_match.get_or_insert((*x, low));
+        }
+    }
+    (None, low_match)
+}
+
 fn loc_name(eng: &Engine, loc: &Loc) -> String {
     match loc {
         Loc::Reg(id) => eng.sides[0]
@@ -891,6 +972,7 @@ pub fn propose_invariants(
     }
     let vars = node_vars(&abs);
     let mut candidates = event_equalities(eng, &vars, events);
+    candidates.extend(var_equalities(eng, &abs));
     let mut atoms: Vec<TermId> = Vec::new();
     for path in paths {
         for c in path {
@@ -963,6 +1045,54 @@ pub fn propose_invariants(
         rebuild(eng, n);
     }
     added
+}
+
+/// The most variable-equality candidates one visit proposes.
+const MAX_VAR_CANDIDATES: usize = 32;
+
+/// Equalities between an original's and a patched variable that are not shared, started
+/// equal and have the same width: the sharing heuristic pairs locations by their first two
+/// values, which cannot tell apart two counters that both went from 0 to x; Houdini keeps the
+/// equalities that hold on every arrival.
+fn var_equalities(eng: &mut Engine, abs: &Abstraction) -> Vec<TermId> {
+    let own = |side: usize| -> Vec<(TermId, &Loc)> {
+        let other: Vec<TermId> = abs.locs[1 - side]
+            .iter()
+            .filter_map(|(_, v)| match v {
+                LocValue::Var(x) => Some(*x),
+                _ => None,
+            })
+            .collect();
+        abs.locs[side]
+            .iter()
+            .filter_map(|(l, v)| match v {
+                LocValue::Var(x) if !other.contains(x) => Some((*x, l)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (xs, ys) = (own(0), own(1));
+    if xs.is_empty() || ys.is_empty() {
+        return Vec::new();
+    }
+    let sigma0 = first_sigma(eng, abs);
+    let mut out = Vec::new();
+    for (x, _) in &xs {
+        for (y, _) in &ys {
+            if eng.pool.width(*x) != eng.pool.width(*y) {
+                continue;
+            }
+            let (fx, fy) = (sigma0.get(x), sigma0.get(y));
+            if fx.is_none() || fx != fy {
+                continue;
+            }
+            out.push(eng.pool.eq_(*x, *y));
+            if out.len() >= MAX_VAR_CANDIDATES {
+                return out;
+            }
+        }
+    }
+    out
 }
 
 /// The most event-equality candidates one visit proposes.
