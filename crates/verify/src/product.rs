@@ -239,24 +239,22 @@ impl<'s, 'b> Engine<'s, 'b> {
             }
             self.visit(n);
         }
-        self.drop_stale_failures();
+        self.mark_superseded_failures();
     }
 
-    /// Forgets the failures of abstract visits that a later visit of their node superseded:
-    /// an abstraction widened since was not yet inductive, and its states were too narrow
-    /// (a loop's writes not abstracted yet, say). The final visit of every node checks all its
-    /// exit pairs again. Failures on exact states stay: they are real executions.
-    fn drop_stale_failures(&mut self) {
-        let mut kept = Vec::new();
-        for (f, origin) in self.failures.drain(..).zip(self.failure_visits.drain(..)) {
-            match origin {
-                Some((n, visit)) if self.nodes[n].visits != visit => {
-                    tracing::debug!(node = %f.node, what = %f.what, "stale failure dropped");
-                }
-                _ => kept.push(f),
+    /// Marks the failures of abstract visits that a later visit of their node superseded: an
+    /// abstraction widened since was not yet inductive, and its states may have been too
+    /// narrow (a loop's writes not abstracted yet, say). The final visit of every node checks
+    /// all its exit pairs again. Failures on exact states are real executions either way.
+    fn mark_superseded_failures(&mut self) {
+        for (f, origin) in self.failures.iter_mut().zip(&self.failure_visits) {
+            if let Some((n, visit)) = origin
+                && self.nodes[*n].visits != *visit
+            {
+                tracing::debug!(node = %f.node, what = %f.what, "superseded failure");
+                f.superseded = true;
             }
         }
-        self.failures = kept;
     }
 
     pub fn describe_node(&self, n: usize) -> String {
@@ -589,6 +587,7 @@ impl<'s, 'b> Engine<'s, 'b> {
             condition,
             what,
             exact,
+            superseded: false,
         });
     }
 
