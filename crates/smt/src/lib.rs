@@ -49,6 +49,20 @@ pub struct Stats {
     pub solver_time: Duration,
 }
 
+impl Stats {
+    /// Adds another run's counts.
+    pub fn add(&mut self, o: &Stats) {
+        self.queries += o.queries;
+        self.syntactic += o.syntactic;
+        self.cached += o.cached;
+        self.solver_calls += o.solver_calls;
+        self.sat += o.sat;
+        self.unsat += o.unsat;
+        self.unknown += o.unknown;
+        self.solver_time += o.solver_time;
+    }
+}
+
 /// One Z3 solver (Z3 objects belong to the thread that made them).
 pub struct Solver {
     z3: z3::Solver,

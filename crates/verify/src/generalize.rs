@@ -72,6 +72,9 @@ pub struct Abstraction {
     /// The path condition of the first arrival (both sides). `first`'s paths shrink to what
     /// every arrival satisfies; this one stays, for facts about the first arrival itself.
     pub first_path: Vec<TermId>,
+    /// The arrivals from other nodes, kept to check invariants added later on them too (an
+    /// arrival over the node's own back edge is made again by the node's next visit).
+    pub others: Vec<Arrival>,
     /// The generalised locations of each side.
     pub locs: [Vec<(Loc, LocValue)>; 2],
     pub iter_var: Option<TermId>,
@@ -79,6 +82,17 @@ pub struct Abstraction {
     /// Candidate invariants already proposed (each is proposed once).
     pub tried: Vec<TermId>,
 }
+
+/// An arrival at a node: the two states, the events pending, the path condition it came on.
+#[derive(Clone, Debug)]
+pub struct Arrival {
+    pub states: [Option<SymState>; 2],
+    pub pending: [Vec<Event>; 2],
+    pub cond: TermId,
+}
+
+/// How often [`recheck_others`] widens before it gives up.
+const MAX_RECHECKS: usize = 8;
 
 pub enum Join {
     Subsumed,
@@ -144,6 +158,7 @@ fn counter_value(
     let one = eng.pool.c(64, 1);
     let next = eng.pool.add(k, one);
     let mut inductions = Vec::new();
+    let mut candidates = vec![next];
     for side in 0..2 {
         let Some(a) = &arrival[side] else {
             continue;
@@ -151,24 +166,19 @@ fn counter_value(
         for (loc, v) in &abs.locs[side] {
             if let LocValue::Induction { first, step } = v {
                 let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
-                inductions.push((v.clone(), *first, *step, av));
+                inductions.push((v.clone(), av));
+                if let Some(d) = eng.pool.const_diff(av, *first)
+                    && *step != 0
+                    && d % step == 0
+                {
+                    candidates.push(eng.pool.c(64, d / step));
+                }
             }
-        }
-    }
-    let mut candidates = vec![next];
-    for (_, first, step, av) in &inductions {
-        let w = eng.pool.width(*first);
-        if let Some(d) = eng.pool.const_diff(*av, *first)
-            && *step != 0
-            && d % step == 0
-            && w <= 64
-        {
-            candidates.push(eng.pool.c(64, d / step));
         }
     }
     for c in candidates {
         let mut fits = true;
-        for (v, _, _, av) in &inductions {
+        for (v, av) in &inductions {
             let t = abstract_value(&mut eng.pool, v, Some(k));
             let e = eng.pool.substitute(t, k, c);
             if e != *av {
@@ -320,14 +330,14 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
         }
         let mut pending = abs.first_pending[side].clone();
         for (loc, v) in &abs.locs[side] {
-            if matches!(loc, Loc::Stripe { .. }) {
+            if matches!(v, LocValue::Stripe { .. }) {
                 continue;
             }
             let t = abstract_value(&mut eng.pool, v, abs.iter_var);
             match loc {
                 Loc::Reg(id) => st.regs[usize::from(*id)] = t,
                 Loc::Ghost(name) => st.set_ghost(name, t),
-                Loc::Stripe { .. } => {}
+                Loc::Stripe { .. } => unreachable!("a stripe location holds a stripe value"),
                 Loc::Event { index, arg } => {
                     pending::set_value(&eng.pool, &mut pending, *index, *arg, t)
                 }
@@ -357,16 +367,10 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
     }
 }
 
-/// Joins an arrival into node `n`.
-pub fn join(
-    eng: &mut Engine,
-    n: usize,
-    arrival: &[Option<SymState>; 2],
-    pending: &[Vec<Event>; 2],
-    cond: TermId,
-) -> Join {
-    let shapes =
-        (0..2).all(|i| pending::same_shape(&eng.pool, &eng.nodes[n].pending[i], &pending[i]));
+/// Joins an arrival into node `n`; `from_other` when it comes from another node.
+pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from_other: bool) -> Join {
+    let shapes = (0..2)
+        .all(|i| pending::same_shape(&eng.pool, &eng.nodes[n].pending[i], &arrival.pending[i]));
     if !shapes {
         return Join::Failed(
             "the binaries defer different events on different paths into one point".into(),
@@ -383,16 +387,57 @@ pub fn join(
         eng.nodes[n].abs.first = Some(first);
         eng.nodes[n].abs.first_pending = eng.nodes[n].pending.clone();
     }
-    match subsumed(eng, n, arrival, pending, cond) {
+    let before = eng.nodes[n].abs.invariants.clone();
+    let joined = match subsumed(eng, n, &arrival.states, &arrival.pending, arrival.cond) {
         Ok(()) => Join::Subsumed,
-        Err(weaken) => match widen(eng, n, arrival, pending, cond, weaken) {
-            Ok(()) => {
-                rebuild(eng, n);
-                Join::Widened
+        Err(weaken) => {
+            match widen(
+                eng,
+                n,
+                &arrival.states,
+                &arrival.pending,
+                arrival.cond,
+                weaken,
+            ) {
+                Ok(()) => {
+                    rebuild(eng, n);
+                    Join::Widened
+                }
+                Err(why) => return Join::Failed(why),
             }
-            Err(why) => Join::Failed(why),
-        },
+        }
+    };
+    if from_other {
+        eng.nodes[n].abs.others.push(arrival);
     }
+    let narrowed = eng.nodes[n]
+        .abs
+        .invariants
+        .iter()
+        .any(|i| !before.contains(i));
+    if narrowed && let Err(why) = recheck_others(eng, n) {
+        return Join::Failed(why);
+    }
+    joined
+}
+
+/// Checks the recorded arrivals from other nodes against the node's abstraction again, after
+/// invariants were added (they narrow it), and widens where one is no longer covered.
+pub fn recheck_others(eng: &mut Engine, n: usize) -> Result<(), String> {
+    for _ in 0..MAX_RECHECKS {
+        let mut widened = false;
+        for a in eng.nodes[n].abs.others.clone() {
+            if let Err(w) = subsumed(eng, n, &a.states, &a.pending, a.cond) {
+                widen(eng, n, &a.states, &a.pending, a.cond, w)?;
+                rebuild(eng, n);
+                widened = true;
+            }
+        }
+        if !widened {
+            return Ok(());
+        }
+    }
+    Err("the abstraction did not settle over the arrivals from other nodes".into())
 }
 
 /// What must be weakened for an arrival to be covered.
@@ -959,16 +1004,18 @@ fn loc_name(eng: &Engine, loc: &Loc) -> String {
 }
 
 /// Proposes invariants from the comparisons on the paths out of node `n`; true when new
-/// candidates were added (the node must then be visited again under them).
+/// candidates were added (the node must then be visited again under them). Candidates are
+/// checked on the first arrival and the recorded arrivals from other nodes; the node's next
+/// visit checks its back edges.
 pub fn propose_invariants(
     eng: &mut Engine,
     n: usize,
     paths: &[Vec<TermId>],
     events: &[[Vec<Event>; 2]],
-) -> bool {
+) -> Result<bool, String> {
     let abs = eng.nodes[n].abs.clone();
     if abs.locs.iter().all(Vec::is_empty) {
-        return false;
+        return Ok(false);
     }
     let vars = node_vars(&abs);
     let mut candidates = event_equalities(eng, &vars, events);
@@ -1043,8 +1090,9 @@ pub fn propose_invariants(
     }
     if added {
         rebuild(eng, n);
+        recheck_others(eng, n)?;
     }
-    added
+    Ok(added)
 }
 
 /// The most variable-equality candidates one visit proposes.

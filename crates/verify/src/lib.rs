@@ -213,15 +213,7 @@ impl Stats {
         self.event_checks += o.event_checks;
         self.widenings += o.widenings;
         self.terms += o.terms;
-        let (s, t) = (&mut self.solver, &o.solver);
-        s.queries += t.queries;
-        s.syntactic += t.syntactic;
-        s.cached += t.cached;
-        s.solver_calls += t.solver_calls;
-        s.sat += t.sat;
-        s.unsat += t.unsat;
-        s.unknown += t.unknown;
-        s.solver_time += t.solver_time;
+        self.solver.add(&o.solver);
     }
 }
 

@@ -339,9 +339,19 @@ impl<'s, 'b> Engine<'s, 'b> {
                 }
             }
         }
-        if self.widen && generalize::propose_invariants(self, n, &paths, &events) {
-            self.work.insert(n);
-            return;
+        if self.widen {
+            match generalize::propose_invariants(self, n, &paths, &events) {
+                Ok(false) => {}
+                Ok(true) => {
+                    self.work.insert(n);
+                    return;
+                }
+                Err(why) => {
+                    let where_ = self.describe_node(n);
+                    self.reason(Reason::Abstraction(format!("{why} at {where_}")));
+                    return;
+                }
+            }
         }
         for e1 in &exits_o {
             for e2 in &exits_p {
@@ -495,7 +505,7 @@ impl<'s, 'b> Engine<'s, 'b> {
             }
         }
         let exact = self.visit_exact;
-        self.arrive(key, arrival, left, exact, cond);
+        self.arrive(n, key, arrival, left, exact, cond);
     }
 
     /// A bound on the byte-range lengths of two events under `cond` (0 when they have none).
@@ -591,8 +601,24 @@ impl<'s, 'b> Engine<'s, 'b> {
         });
     }
 
+    fn join(&mut self, k: usize, arrival: generalize::Arrival, from_other: bool) {
+        match generalize::join(self, k, arrival, from_other) {
+            generalize::Join::Subsumed => {}
+            generalize::Join::Widened => {
+                self.stats.widenings += 1;
+                self.nodes[k].exact = false;
+                self.work.insert(k);
+            }
+            generalize::Join::Failed(why) => {
+                let where_ = self.describe_node(k);
+                self.reason(Reason::Abstraction(format!("{why} at {where_}")));
+            }
+        }
+    }
+
     fn arrive(
         &mut self,
+        from: usize,
         key: (Point, Point),
         arrival: [Option<SymState>; 2],
         pending: [Vec<Event>; 2],
@@ -602,18 +628,14 @@ impl<'s, 'b> Engine<'s, 'b> {
         let existing = self.index.get(&key).copied();
         let unroll = !self.widen;
         match existing {
-            Some(k) if !unroll => match generalize::join(self, k, &arrival, &pending, cond) {
-                generalize::Join::Subsumed => {}
-                generalize::Join::Widened => {
-                    self.stats.widenings += 1;
-                    self.nodes[k].exact = false;
-                    self.work.insert(k);
-                }
-                generalize::Join::Failed(why) => {
-                    let where_ = self.describe_node(k);
-                    self.reason(Reason::Abstraction(format!("{why} at {where_}")));
-                }
-            },
+            Some(k) if !unroll => {
+                let arrival = generalize::Arrival {
+                    states: arrival,
+                    pending,
+                    cond,
+                };
+                self.join(k, arrival, from != k)
+            }
             _ => {
                 let id = self.nodes.len();
                 self.nodes.push(NodeData {
