@@ -72,9 +72,10 @@ pub struct Abstraction {
     /// The path condition of the first arrival (both sides). `first`'s paths shrink to what
     /// every arrival satisfies; this one stays, for facts about the first arrival itself.
     pub first_path: Vec<TermId>,
-    /// The arrivals from other nodes, kept to check invariants added later on them too (an
-    /// arrival over the node's own back edge is made again by the node's next visit).
-    pub others: Vec<Arrival>,
+    /// The arrivals from other nodes, with the node and visit they came from, kept to check
+    /// invariants added later on them too. An arrival over the node's own back edge, or from
+    /// a visit its node has since superseded, is made again by that node's next visit.
+    pub others: Vec<(usize, u32, Arrival)>,
     /// The generalised locations of each side.
     pub locs: [Vec<(Loc, LocValue)>; 2],
     pub iter_var: Option<TermId>,
@@ -367,8 +368,8 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
     }
 }
 
-/// Joins an arrival into node `n`; `from_other` when it comes from another node.
-pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from_other: bool) -> Join {
+/// Joins an arrival into node `n` from node `from`.
+pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from: usize) -> Join {
     let shapes = (0..2)
         .all(|i| pending::same_shape(&eng.pool, &eng.nodes[n].pending[i], &arrival.pending[i]));
     if !shapes {
@@ -407,8 +408,11 @@ pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from_other: bool) -> J
             }
         }
     };
-    if from_other {
-        eng.nodes[n].abs.others.push(arrival);
+    if from != n {
+        let visits: Vec<u32> = eng.nodes.iter().map(|d| d.visits).collect();
+        let others = &mut eng.nodes[n].abs.others;
+        others.retain(|(m, v, _)| visits[*m] == *v);
+        others.push((from, visits[from], arrival));
     }
     let narrowed = eng.nodes[n]
         .abs
@@ -426,7 +430,14 @@ pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from_other: bool) -> J
 pub fn recheck_others(eng: &mut Engine, n: usize) -> Result<(), String> {
     for _ in 0..MAX_RECHECKS {
         let mut widened = false;
-        for a in eng.nodes[n].abs.others.clone() {
+        let current: Vec<Arrival> = eng.nodes[n]
+            .abs
+            .others
+            .iter()
+            .filter(|(m, v, _)| eng.nodes[*m].visits == *v)
+            .map(|(_, _, a)| a.clone())
+            .collect();
+        for a in current {
             if let Err(w) = subsumed(eng, n, &a.states, &a.pending, a.cond) {
                 widen(eng, n, &a.states, &a.pending, a.cond, w)?;
                 rebuild(eng, n);

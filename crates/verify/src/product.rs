@@ -601,8 +601,8 @@ impl<'s, 'b> Engine<'s, 'b> {
         });
     }
 
-    fn join(&mut self, k: usize, arrival: generalize::Arrival, from_other: bool) {
-        match generalize::join(self, k, arrival, from_other) {
+    fn join(&mut self, k: usize, arrival: generalize::Arrival, from: usize) {
+        match generalize::join(self, k, arrival, from) {
             generalize::Join::Subsumed => {}
             generalize::Join::Widened => {
                 self.stats.widenings += 1;
@@ -634,7 +634,7 @@ impl<'s, 'b> Engine<'s, 'b> {
                     pending,
                     cond,
                 };
-                self.join(k, arrival, from != k)
+                self.join(k, arrival, from)
             }
             _ => {
                 let id = self.nodes.len();
