@@ -150,7 +150,7 @@ fn classify(prog: &Program, entry: u64, insn: &Insn, context: &[u64]) -> Step {
                 Step::Jump(*t)
             }
         }
-        Flow::Jump(Target::Indirect(_)) => match jump_table::resolve(prog, insn, context) {
+        Flow::Jump(Target::Indirect(_)) => match jump_table::resolve(prog, entry, insn, context) {
             Some(targets) => Step::Switch(targets),
             None => Step::Unresolved,
         },

@@ -109,3 +109,43 @@ fn functions_pair_by_symbol_across_optimisation_levels() {
         }
     }
 }
+
+/// The targets of the one jump table in `function` of `bin`, after discovery.
+fn switch_targets(bin: &str, function: &str) -> Vec<u64> {
+    let data = read(bin);
+    let bin = Binary::parse(&data).expect("elf");
+    let prog = Program::new(&bin).expect("x86-64");
+    let f = prog.function(symbol(&bin, function));
+    assert!(
+        f.unresolved.is_empty(),
+        "unresolved jumps {:x?}",
+        f.unresolved
+    );
+    let tables: Vec<Vec<u64>> = f
+        .blocks
+        .values()
+        .filter_map(|b| match &b.term {
+            tandem_cfg::Terminator::Switch { targets } => Some(targets.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tables.len(), 1, "{tables:x?}");
+    tables[0].clone()
+}
+
+#[test]
+fn jump_tables_resolve_behind_register_and_stack_slot_bounds_checks() {
+    // `cmp esi, 7; ja` at -O2; `cmp dword ptr [rbp - 8], 7; ja` at -O0. Cases 0..7, the
+    // default shared with one of them: 8 distinct targets at most, more than 2 surely.
+    for bin in ["switch-to-ifs/orig-O2", "switch-to-ifs/orig-O0"] {
+        let targets = switch_targets(bin, "step");
+        assert!((3..=8).contains(&targets.len()), "{bin}: {targets:x?}");
+    }
+}
+
+#[test]
+fn a_jump_table_without_a_bounds_check_is_read_while_it_points_into_the_function() {
+    // `op = code[pc] >> 5` needs no check: the table's 8 entries are the 8 cases.
+    let targets = switch_targets("jump-table-vm/orig-O2", "tb_main");
+    assert_eq!(targets.len(), 8, "{targets:x?}");
+}

@@ -164,7 +164,14 @@ impl Solver {
         }
         let start = Instant::now();
         let result = self.z3.check();
-        self.stats.solver_time += start.elapsed();
+        let took = start.elapsed();
+        self.stats.solver_time += took;
+        tracing::trace!(
+            query = self.stats.solver_calls,
+            ms = took.as_millis() as u64,
+            ?result,
+            "z3"
+        );
         let answer = match result {
             z3::SatResult::Unsat => {
                 self.stats.unsat += 1;

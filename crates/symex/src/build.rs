@@ -337,6 +337,20 @@ impl TermPool {
                 _ => {}
             }
         }
+        // `ite(c, k1, e) == k` becomes `c ? k1 == k : e == k`, which folds: a value chosen
+        // from a constant table compares as the condition that chose it.
+        for (x, y) in [(a, b), (b, a)] {
+            if self.as_const(y).is_none() {
+                continue;
+            }
+            if let Node::Ite(c, t, e) = *self.node(x)
+                && (self.as_const(t).is_some() || self.as_const(e).is_some())
+            {
+                let te = self.eq(t, y);
+                let ee = self.eq(e, y);
+                return self.ite(c, te, ee);
+            }
+        }
         let d = self.linear(a).sub(&self.linear(b));
         if d.is_constant() {
             return self.bool(d.constant == 0);
@@ -609,5 +623,48 @@ impl TermPool {
             acc = self.or(acc, t);
         }
         acc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustc_hash::FxHashMap;
+    use tandem_ir::BinOp;
+
+    use crate::term::{Node, TermPool, VarKind};
+
+    #[test]
+    fn comparing_a_table_entry_with_a_constant_gives_the_index_condition() {
+        let mut pool = TermPool::new();
+        let i = pool.fresh_var("i", 64, VarKind::Input);
+        let other = pool.fresh_var("other", 64, VarKind::Input);
+        let (k0, k8) = (pool.c(64, 0), pool.c(64, 8));
+        let (a, b) = (pool.c(64, 0x401030), pool.c(64, 0x401040));
+        // i == 0 ? A : (i == 8 ? B : other)
+        let (at0, at8) = (pool.eq_(i, k0), pool.eq_(i, k8));
+        let rest = pool.ite(at8, b, other);
+        let entry = pool.ite(at0, a, rest);
+        let is_b = pool.eq_(entry, b);
+        assert!(
+            !matches!(pool.node(is_b), Node::Binary(BinOp::Eq, x, _) if *x == entry),
+            "the table stays whole: {}",
+            pool.show(is_b, 8)
+        );
+        for (iv, ov, want) in [
+            (0, 0x401040, false),
+            (8, 0x999, true),
+            (16, 0x401040, true),
+            (16, 0x999, false),
+        ] {
+            let mut sigma = FxHashMap::default();
+            sigma.insert(i, pool.c(64, iv));
+            sigma.insert(other, pool.c(64, ov));
+            let v = pool.substitute_all(is_b, &sigma);
+            assert_eq!(
+                pool.as_const(v),
+                Some(u128::from(want)),
+                "i = {iv}, other = {ov:#x}"
+            );
+        }
     }
 }

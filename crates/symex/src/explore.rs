@@ -21,7 +21,7 @@ use tandem_cfg::{Function, Program, Terminator};
 use crate::exec::{Machine, Next};
 use crate::memory::MemWrite;
 use crate::state::{Event, Frame, SymState};
-use crate::term::{TermId, TermPool};
+use crate::term::{Node, TermId, TermPool};
 
 /// What services system calls (the stubs).
 pub trait Environment {
@@ -236,7 +236,7 @@ impl<'a> Explorer<'a> {
                     Next::Addr(n) => out.push((s, Flow::Continue(n))),
                     Next::Indirect(t) => out.extend(self.indirect(pool, f, s, a, t)),
                     Next::Call { target, return_to } => {
-                        out.push(self.call(pool, s, a, target, return_to));
+                        out.extend(self.indirect_call(pool, s, a, target, return_to));
                     }
                     Next::Return(t) => out.extend(self.ret(pool, s, t)),
                     Next::Syscall { next } => {
@@ -307,6 +307,47 @@ impl<'a> Explorer<'a> {
         out
     }
 
+    /// A call through a term: one call per constant the term can be (a function pointer read
+    /// from a constant table is an `ite` over the entries), and a stuck path for the rest.
+    fn indirect_call(
+        &self,
+        pool: &mut TermPool,
+        st: SymState,
+        at: u64,
+        target: TermId,
+        return_to: u64,
+    ) -> Vec<(SymState, Flow)> {
+        if pool.as_const(target).is_some() {
+            return vec![self.call(pool, st, at, target, return_to)];
+        }
+        let mut leaves = Vec::new();
+        constant_leaves(pool, target, &mut leaves);
+        leaves.sort_unstable();
+        leaves.dedup();
+        let mut out = Vec::new();
+        let mut rest = st.clone();
+        for v in leaves {
+            let k = pool.c(64, v);
+            let c = pool.eq_(target, k);
+            let mut s = st.clone();
+            s.assume(pool, c);
+            if !s.is_dead(pool) {
+                out.push(self.call(pool, s, at, k, return_to));
+            }
+            let nc = pool.not(c);
+            rest.assume(pool, nc);
+        }
+        if !rest.is_dead(pool) {
+            out.push((
+                rest,
+                Flow::Exit(ExitKind::Stuck(format!(
+                    "indirect call at {at:#x} to an unknown target"
+                ))),
+            ));
+        }
+        out
+    }
+
     fn call(
         &self,
         pool: &mut TermPool,
@@ -370,6 +411,24 @@ impl<'a> Explorer<'a> {
         st.function = st.frames.last().map_or(st.root_function, |f| f.function);
         out.push((st, Flow::Continue(top.return_to)));
         out
+    }
+}
+
+/// The most constants an indirect call is split into.
+const MAX_CALL_TARGETS: usize = 64;
+
+/// The constants at the leaves of the `ite` tree `t` (up to [`MAX_CALL_TARGETS`]).
+fn constant_leaves(pool: &TermPool, t: TermId, out: &mut Vec<u128>) {
+    if out.len() >= MAX_CALL_TARGETS {
+        return;
+    }
+    match pool.node(t) {
+        Node::Ite(_, a, b) => {
+            let (a, b) = (*a, *b);
+            constant_leaves(pool, a, out);
+            constant_leaves(pool, b, out);
+        }
+        _ => out.extend(pool.as_const(t)),
     }
 }
 

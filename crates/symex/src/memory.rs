@@ -134,6 +134,13 @@ impl MemLog {
 pub trait InitialMemory {
     /// The byte at `addr` before any write of the log.
     fn byte(&self, pool: &mut TermPool, addr: TermId) -> TermId;
+
+    /// The `size`-byte little-endian value at `addr` before any write, when it is better said
+    /// whole than byte by byte (an entry of a constant table read at a computed index, as one
+    /// `ite` over the entries instead of one per byte); `None` to read it byte by byte.
+    fn word(&self, _pool: &mut TermPool, _addr: TermId, _size: u16) -> Option<TermId> {
+        None
+    }
 }
 
 /// What the memory model knows about where pointers can point.
@@ -282,6 +289,7 @@ pub fn load(
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
     // Fast path: one write covers the whole load and every newer write is provably elsewhere.
     let end = u128::from(size);
+    let mut untouched = true;
     for w in &writes {
         let (value, ws) = match &w.kind {
             WriteKind::Value { value, size } => (Some(*value), u128::from(*size)),
@@ -298,8 +306,14 @@ pub fn load(
                 continue;
             }
             _ if !may_alias(pool, addr, w.addr, regions) => continue,
-            _ => break,
+            _ => {
+                untouched = false;
+                break;
+            }
         }
+    }
+    if untouched && let Some(v) = init.word(pool, addr, size) {
+        return v;
     }
     let mut acc: Option<TermId> = None;
     for i in (0..u64::from(size)).rev() {

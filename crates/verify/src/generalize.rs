@@ -516,9 +516,25 @@ fn subsumed(
             &pending[side],
         ));
         for loc in changed.locs {
-            if !abs.locs[side].iter().any(|(l, _)| *l == loc) {
-                weaken.new_locs[side].push(loc);
+            if abs.locs[side].iter().any(|(l, _)| *l == loc) {
+                continue;
             }
+            // A cell written again with the value it had (a return address a call pushes
+            // anew, say) has not changed.
+            if matches!(loc, Loc::Cell { .. }) {
+                let fv = value_of(
+                    &mut eng.pool,
+                    eng.sides[side],
+                    f,
+                    &first_pending[side],
+                    &loc,
+                );
+                let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], &loc);
+                if fv == av {
+                    continue;
+                }
+            }
+            weaken.new_locs[side].push(loc);
         }
         moving[side] = changed.moving;
         for (loc, v) in &abs.locs[side] {

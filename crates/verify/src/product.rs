@@ -20,6 +20,7 @@ use tandem_symex::{
 
 use crate::events::{describe, event_eq};
 use crate::generalize::{self, Abstraction};
+use crate::pending;
 use crate::side::Side;
 use crate::{Budgets, Failure, Reason};
 
@@ -55,6 +56,9 @@ impl Point {
     }
 }
 
+/// The most nodes one pair of points gets (one per form of deferred events).
+const MAX_NODES_PER_POINT: usize = 8;
+
 pub struct NodeData {
     pub key: (Point, Point),
     pub states: [Option<SymState>; 2],
@@ -81,7 +85,10 @@ pub struct Engine<'s, 'b> {
     shared: crate::side::SharedInputs,
     entry_addrs: [u64; 2],
     pub nodes: Vec<NodeData>,
-    index: HashMap<(Point, Point), usize>,
+    /// The nodes of each pair of points: one per form of the events the sides defer there
+    /// (one side may reach a point having emitted a write on one path and an exit status on
+    /// another; such arrivals cannot share one abstraction).
+    index: HashMap<(Point, Point), Vec<usize>>,
     work: BTreeSet<usize>,
     pub failures: Vec<Failure>,
     /// Whether the node being visited had exact states when the visit started (its
@@ -208,7 +215,7 @@ impl<'s, 'b> Engine<'s, 'b> {
             exact: true,
             visits: 0,
         });
-        self.index.insert(key, 0);
+        self.index.insert(key, vec![0]);
         self.work.insert(0);
     }
 
@@ -625,7 +632,21 @@ impl<'s, 'b> Engine<'s, 'b> {
         exact: bool,
         cond: TermId,
     ) {
-        let existing = self.index.get(&key).copied();
+        let candidates = self.index.get(&key).cloned().unwrap_or_default();
+        let existing = candidates
+            .iter()
+            .copied()
+            .find(|k| {
+                (0..2).all(|i| {
+                    pending::same_shape(&self.pool, &self.nodes[*k].pending[i], &pending[i])
+                })
+            })
+            .or_else(|| {
+                // Past the cap the first node takes the arrival (and its join fails).
+                (candidates.len() >= MAX_NODES_PER_POINT)
+                    .then(|| candidates.first().copied())
+                    .flatten()
+            });
         let unroll = !self.widen;
         match existing {
             Some(k) if !unroll => {
@@ -647,7 +668,7 @@ impl<'s, 'b> Engine<'s, 'b> {
                     visits: 0,
                 });
                 if existing.is_none() {
-                    self.index.insert(key, id);
+                    self.index.entry(key).or_default().push(id);
                 }
                 self.work.insert(id);
             }

@@ -143,38 +143,133 @@ impl InitialMemory for Image<'_> {
         // inside it): shared data when writable data is input; else its initial bytes, one
         // value for an object that holds one byte throughout (zeroed data, say), spelled out
         // for a small table.
-        let base = lin.constant as u64;
+        let Some(obj) = self.object_at(lin.constant as u64) else {
+            return self.unknown_byte(pool, addr);
+        };
+        let start = pool.c(64, u128::from(obj.start));
+        let off = pool.sub(addr, start);
+        if obj.writable && self.symbolic_data {
+            let arr = self.data_array(pool, &obj.name);
+            return pool.select(arr, off);
+        }
+        let size = pool.c(64, u128::from(obj.size));
+        let inside = pool.ult(off, size);
+        let unknown = self.unknown_byte(pool, addr);
+        if let Some(b) = self.uniform_byte(obj.start, obj.size) {
+            let b = pool.c(8, u128::from(b));
+            return pool.ite(inside, b, unknown);
+        }
+        if obj.size > MAX_TABLE {
+            return unknown;
+        }
+        let mut acc = unknown;
+        for i in (0..obj.size).rev() {
+            let Some(b) = self.image_byte(pool, obj.start + i) else {
+                continue;
+            };
+            let k = pool.c(64, u128::from(i));
+            let hit = pool.eq_(off, k);
+            acc = pool.ite(hit, b, acc);
+        }
+        acc
+    }
+
+    fn word(&self, pool: &mut TermPool, addr: TermId, size: u16) -> Option<TermId> {
+        let lin = pool.linear(addr);
+        if lin.is_constant() || !matches!(size, 2 | 4 | 8) {
+            return None;
+        }
+        let obj = self.object_at(lin.constant as u64)?;
+        if obj.writable || obj.size < u64::from(size) {
+            return None;
+        }
+        // Every address the linear form can take is `constant + stride * k`: only the entries
+        // at those offsets can be read.
+        let stride = lin
+            .terms
+            .iter()
+            .map(|(_, c)| (*c as u64).trailing_zeros())
+            .min()
+            .map_or(1, |z| 1u64 << z.min(12));
+        let first = (lin.constant as u64).wrapping_sub(obj.start) % stride;
+        let last = obj.start + obj.size - u64::from(size);
+        let offsets: Vec<u64> = (first..=last - obj.start)
+            .step_by(stride as usize)
+            .collect();
+        if offsets.len() as u64 > MAX_TABLE / 2 {
+            return None;
+        }
+        let start = pool.c(64, u128::from(obj.start));
+        let off = pool.sub(addr, start);
+        let mut acc = {
+            let mut bytes = Vec::new();
+            for i in 0..u128::from(size) {
+                let a = pool.add_const(addr, i);
+                bytes.push(self.unknown_byte(pool, a));
+            }
+            concat_le(pool, &bytes)
+        };
+        for k in offsets.into_iter().rev() {
+            let bytes = self.binary.read(obj.start + k, u64::from(size))?;
+            let value = bytes
+                .iter()
+                .rev()
+                .fold(0u128, |v, b| (v << 8) | u128::from(*b));
+            let v = pool.c(8 * size, value);
+            let kc = pool.c(64, u128::from(k));
+            let hit = pool.eq_(off, kc);
+            acc = pool.ite(hit, v, acc);
+        }
+        Some(acc)
+    }
+}
+
+/// Bytes (lowest address first) as one little-endian value.
+fn concat_le(pool: &mut TermPool, bytes: &[TermId]) -> TermId {
+    let mut acc = bytes[0];
+    for b in &bytes[1..] {
+        acc = pool.concat(*b, acc);
+    }
+    acc
+}
+
+/// An object of the image that an address computed from a constant stays inside.
+struct Object {
+    start: u64,
+    size: u64,
+    writable: bool,
+    name: String,
+}
+
+impl Image<'_> {
+    /// The object holding `base`: its symbol, else, for read-only data (where compilers put
+    /// unnamed jump tables and constant tables), its section.
+    fn object_at(&self, base: u64) -> Option<Object> {
+        let perms = self.binary.perms_at(base)?;
         if let Some(sym) = self.binary.symbol_containing(base)
             && sym.size > 0
-            && let Some(perms) = self.binary.perms_at(base)
         {
-            let start = pool.c(64, u128::from(sym.address));
-            let off = pool.sub(addr, start);
-            if perms.write && self.symbolic_data {
-                let arr = self.data_array(pool, &sym.name_lossy());
-                return pool.select(arr, off);
-            }
-            let size = pool.c(64, u128::from(sym.size));
-            let inside = pool.ult(off, size);
-            let unknown = self.unknown_byte(pool, addr);
-            if let Some(b) = self.uniform_byte(sym.address, sym.size) {
-                let b = pool.c(8, u128::from(b));
-                return pool.ite(inside, b, unknown);
-            }
-            if sym.size <= MAX_TABLE {
-                let mut acc = unknown;
-                for i in (0..sym.size).rev() {
-                    let Some(b) = self.image_byte(pool, sym.address + i) else {
-                        continue;
-                    };
-                    let k = pool.c(64, u128::from(i));
-                    let hit = pool.eq_(off, k);
-                    acc = pool.ite(hit, b, acc);
-                }
-                return acc;
-            }
+            return Some(Object {
+                start: sym.address,
+                size: sym.size,
+                writable: perms.write,
+                name: sym.name_lossy().into_owned(),
+            });
         }
-        self.unknown_byte(pool, addr)
+        if perms.write || perms.execute {
+            return None;
+        }
+        let sec = self
+            .binary
+            .sections()
+            .iter()
+            .find(|s| s.contains(base) && s.has_file_data())?;
+        Some(Object {
+            start: sec.addr,
+            size: sec.size,
+            writable: false,
+            name: sec.name_lossy().into_owned(),
+        })
     }
 }
 
