@@ -389,6 +389,7 @@ pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from: usize) -> Join {
         eng.nodes[n].abs.first_pending = eng.nodes[n].pending.clone();
     }
     let before = eng.nodes[n].abs.invariants.clone();
+    let inductions_before = inductions(&eng.nodes[n].abs);
     let joined = match subsumed(eng, n, &arrival.states, &arrival.pending, arrival.cond) {
         Ok(()) => Join::Subsumed,
         Err(weaken) => {
@@ -399,6 +400,7 @@ pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from: usize) -> Join {
                 &arrival.pending,
                 arrival.cond,
                 weaken,
+                from == n,
             ) {
                 Ok(()) => {
                     rebuild(eng, n);
@@ -414,15 +416,26 @@ pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from: usize) -> Join {
         others.retain(|(m, v, _)| visits[*m] == *v);
         others.push((from, visits[from], arrival));
     }
+    // New invariants narrow the abstraction, and so does an induction a later back edge
+    // added (a location other arrivals may have left at its first value).
     let narrowed = eng.nodes[n]
         .abs
         .invariants
         .iter()
-        .any(|i| !before.contains(i));
+        .any(|i| !before.contains(i))
+        || inductions(&eng.nodes[n].abs) > inductions_before;
     if narrowed && let Err(why) = recheck_others(eng, n) {
         return Join::Failed(why);
     }
     joined
+}
+
+fn inductions(abs: &Abstraction) -> usize {
+    abs.locs
+        .iter()
+        .flatten()
+        .filter(|(_, v)| matches!(v, LocValue::Induction { .. }))
+        .count()
 }
 
 /// Checks the recorded arrivals from other nodes against the node's abstraction again, after
@@ -439,7 +452,7 @@ pub fn recheck_others(eng: &mut Engine, n: usize) -> Result<(), String> {
             .collect();
         for a in current {
             if let Err(w) = subsumed(eng, n, &a.states, &a.pending, a.cond) {
-                widen(eng, n, &a.states, &a.pending, a.cond, w)?;
+                widen(eng, n, &a.states, &a.pending, a.cond, w, false)?;
                 rebuild(eng, n);
                 widened = true;
             }
@@ -659,6 +672,7 @@ fn widen(
     pending: &[Vec<Event>; 2],
     cond: TermId,
     w: Box<Weaken>,
+    back_edge: bool,
 ) -> Result<(), String> {
     let mut abs = eng.nodes[n].abs.clone();
     let first = abs.first.clone().unwrap_or_default();
@@ -696,7 +710,11 @@ fn widen(
         }
     }
     abs.invariants.retain(|i| !w.bad_invariants.contains(i));
-    let exact_arrival = abs.locs.iter().all(Vec::is_empty);
+    // A location that moves by a constant from its first value is an induction when the
+    // arrival is one iteration on from the first: the first back edge, or a later back edge
+    // (the location still held its first value in the visit). Another node's arrival says
+    // nothing about iterations.
+    let one_iteration = back_edge || abs.locs.iter().all(Vec::is_empty);
     // Values of the new locations: an induction when the first two values differ by a
     // constant, else a variable, shared across the sides when both values match.
     let mut new_vals: [Vec<(Loc, TermId, TermId)>; 2] = Default::default();
@@ -753,7 +771,7 @@ fn widen(
             let width = eng.pool.width(fv);
             let diff = eng.pool.sub(av, fv);
             let value = match eng.pool.as_const(diff) {
-                Some(d) if d != 0 && exact_arrival => {
+                Some(d) if d != 0 && one_iteration => {
                     if abs.iter_var.is_none() {
                         abs.iter_var = Some(eng.pool.fresh_var("k", 64, VarKind::Abstract));
                     }

@@ -48,6 +48,9 @@ pub struct SharedInputs {
     /// The stack contents above the entry stack pointer (arguments, environment), indexed by
     /// offset from the stack base.
     pub stack_mem: TermId,
+    /// The stack below the entry stack pointer, by address: never written, the same in both
+    /// runs (the stack lies outside both images, so neither binary's contents show there).
+    pub stack_below: TermId,
 }
 
 impl SharedInputs {
@@ -56,15 +59,19 @@ impl SharedInputs {
         let zero = pool.c(4, 0);
         let stack_base = pool.concat(high, zero);
         let stack_mem = pool.fresh_var("stack_contents", 0, VarKind::Memory);
+        let stack_below = pool.fresh_var("stack_uninitialised", 0, VarKind::Memory);
         SharedInputs {
             stack_base,
             stack_mem,
+            stack_below,
         }
     }
 }
 
 /// The memory a binary starts with: its image (read-only data exactly, writable data either
-/// exactly or as shared input), the shared stack contents, and unknown bytes elsewhere.
+/// exactly or as shared input), the shared stack contents (above the entry stack pointer and
+/// below it), and this binary's own unknown bytes elsewhere (an address outside the stack may
+/// lie in either image, whose bytes differ).
 pub struct Image<'b> {
     pub binary: &'b Binary<'b>,
     pub shared: SharedInputs,
@@ -134,9 +141,16 @@ impl InitialMemory for Image<'_> {
             .any(|(t, c)| *t == self.shared.stack_base && *c == 1)
         {
             let off = pool.sub(addr, self.shared.stack_base);
+            let above = pool.select(self.shared.stack_mem, off);
+            let below = pool.select(self.shared.stack_below, addr);
             return match pool.as_const(off) {
-                Some(o) if (o as u64 as i64) >= 0 => pool.select(self.shared.stack_mem, off),
-                _ => self.unknown_byte(pool, addr),
+                Some(o) if (o as u64 as i64) >= 0 => above,
+                Some(_) => below,
+                None => {
+                    let zero = pool.c(64, 0);
+                    let negative = pool.binary(tandem_ir::BinOp::Slt, off, zero);
+                    pool.ite(negative, below, above)
+                }
             };
         }
         // An object indexed by a computed offset (the memory model assumes the access stays
