@@ -36,10 +36,11 @@ pub enum Loc {
         addr: TermId,
         size: u16,
     },
-    /// Memory a loop writes at a moving address, by where the first iteration wrote it
-    /// (see `stripe`).
+    /// Memory a loop writes at a moving address, by where the first iteration wrote it: its
+    /// start, or for a loop that writes downwards its end (see `stripe`).
     Stripe {
-        start: TermId,
+        anchor: TermId,
+        down: bool,
     },
     /// A value in the events the side has pending at the node (see `pending`).
     Event {
@@ -82,6 +83,10 @@ pub struct Abstraction {
     pub invariants: Vec<TermId>,
     /// Candidate invariants already proposed (each is proposed once).
     pub tried: Vec<TermId>,
+    /// Candidates inherited from other nodes' arrivals, for the next proposal: the tests
+    /// their paths made of a value this node generalised (a caller loop's `i < n`, made of
+    /// its counter, becomes `x < n` at the head of a loop in the callee it calls).
+    pub inherited: Vec<TermId>,
 }
 
 /// An arrival at a node: the two states, the events pending, the path condition it came on.
@@ -177,21 +182,23 @@ fn counter_value(
             }
         }
     }
+    // The count most inductions fit (the first such, `k + 1` on a tie): those that do not
+    // fit it are weakened, not all of them.
+    let mut best = (next, 0);
     for c in candidates {
-        let mut fits = true;
+        let mut fits = 0;
         for (v, av) in &inductions {
             let t = abstract_value(&mut eng.pool, v, Some(k));
             let e = eng.pool.substitute(t, k, c);
-            if e != *av {
-                fits = false;
-                break;
+            if e == *av {
+                fits += 1;
             }
         }
-        if fits {
-            return c;
+        if fits > best.1 {
+            best = (c, fits);
         }
     }
-    next
+    best.0
 }
 
 /// The locations whose values may differ between two states of one side: live registers (but
@@ -312,7 +319,7 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
         // Stripes first: a cell the loop also writes is then read from the cell.
         for (loc, v) in &abs.locs[side] {
             if let (
-                Loc::Stripe { start },
+                Loc::Stripe { anchor, down },
                 LocValue::Stripe {
                     len,
                     contents,
@@ -320,9 +327,10 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
                 },
             ) = (loc, v)
             {
+                let start = stripe::start_of(&mut eng.pool, *anchor, *down, *len);
                 st.mem.push(stripe::write(
                     &mut eng.pool,
-                    *start,
+                    start,
                     *len,
                     *contents,
                     *offset,
@@ -428,6 +436,73 @@ pub fn join(eng: &mut Engine, n: usize, arrival: Arrival, from: usize) -> Join {
         return Join::Failed(why);
     }
     joined
+}
+
+/// Another node's variable that an arrival carries in a location, when this node may name
+/// the location by it: a loop in a callee called from the caller's loop sees the caller's
+/// counter as the caller's variable `k` on every arrival from there, and returning to the
+/// caller with `k` (not a fresh name) keeps the caller's induction `k + 1`. A node's
+/// variables are its own whatever their names (every arrival binds them afresh), so the
+/// name is free to take unless the node's first arrival mentions it: that state's terms and
+/// path are facts, and would then constrain the variable.
+fn adoptable(
+    eng: &Engine,
+    abs: &Abstraction,
+    av: TermId,
+    first: &[Option<SymState>; 2],
+) -> Option<TermId> {
+    let Node::Var(v) = eng.pool.node(av) else {
+        return None;
+    };
+    if eng.pool.var_info(*v).kind != VarKind::Abstract || node_vars(abs).contains(&av) {
+        return None;
+    }
+    let mut roots: Vec<TermId> = abs.first_path.clone();
+    for st in first.iter().flatten() {
+        roots.extend(&st.regs);
+        roots.extend(&st.path);
+        roots.extend(st.ghosts.iter().map(|(_, t)| *t));
+        for w in st.mem.iter() {
+            roots.push(w.addr);
+            roots.extend(w.guard);
+            match &w.kind {
+                WriteKind::Value { value, .. } => roots.push(*value),
+                WriteKind::Range { len, fill, .. } => roots.extend([*len, *fill]),
+            }
+        }
+    }
+    let mut seen = FxHashSet::default();
+    while let Some(t) = roots.pop() {
+        if t == av {
+            return None;
+        }
+        if seen.insert(t) {
+            roots.extend(eng.pool.children(t));
+        }
+    }
+    Some(av)
+}
+
+/// The most candidates one arrival passes on.
+const MAX_INHERITED: usize = 8;
+
+/// Tests the arrival's path made of `av`, another node's variable, as candidates about `x`,
+/// the variable that now stands for it.
+fn inherit_tests(pool: &mut TermPool, abs: &mut Abstraction, a: &SymState, av: TermId, x: TermId) {
+    if !matches!(pool.node(av), Node::Var(_)) || pool.width(av) != pool.width(x) {
+        return;
+    }
+    let vars: FxHashSet<TermId> = std::iter::once(av).collect();
+    let mut atoms = Vec::new();
+    for c in &a.path {
+        collect_atoms(pool, *c, &vars, &mut atoms);
+    }
+    for atom in atoms.into_iter().take(MAX_INHERITED) {
+        let c = pool.substitute(atom, av, x);
+        if !abs.inherited.contains(&c) {
+            abs.inherited.push(c);
+        }
+    }
 }
 
 fn inductions(abs: &Abstraction) -> usize {
@@ -617,15 +692,17 @@ fn check_stripes(
     let mut extents: [Vec<(Loc, TermId, TermId, TermId)>; 2] = Default::default();
     for side in 0..2 {
         for (loc, v) in &abs.locs[side] {
-            let (Loc::Stripe { start }, LocValue::Stripe { len, contents, .. }) = (loc, v) else {
+            let (Loc::Stripe { anchor, down }, LocValue::Stripe { len, contents, .. }) = (loc, v)
+            else {
                 continue;
             };
             let next = eng.pool.substitute_all(*len, sigma);
+            let start = stripe::start_of(&mut eng.pool, *anchor, *down, next);
             if arrival[side].is_some() && !stripe::grows(eng, cond, *len, next) {
                 tracing::debug!(side, len = %eng.pool.show(*len, 6), next = %eng.pool.show(next, 6), "stripe shrinks");
                 weaken.bad_stripes[side].push(loc.clone());
             }
-            extents[side].push((loc.clone(), *start, next, *contents));
+            extents[side].push((loc.clone(), start, next, *contents));
         }
     }
     for (side, writes) in moving.into_iter().enumerate() {
@@ -786,7 +863,12 @@ fn widen(
                     };
                     // Several patched locations may share one variable (a value and the copy
                     // an event carries, say): every later arrival checks they stay equal.
-                    let x = match found {
+                    let adopted = if found.is_none() && !back_edge {
+                        adoptable(eng, &abs, av, &first)
+                    } else {
+                        None
+                    };
+                    let x = match found.or(adopted) {
                         Some(x) => x,
                         None => {
                             let x = eng.pool.fresh_var(
@@ -796,6 +878,9 @@ fn widen(
                             );
                             if side == 0 {
                                 shared.push(((fv, av), x, loc.clone()));
+                            }
+                            if !back_edge && let Some(a) = &arrival[side] {
+                                inherit_tests(&mut eng.pool, &mut abs, a, av, x);
                             }
                             if let Some((x0, low)) = low_match {
                                 let (l0, l1) =
@@ -898,7 +983,10 @@ fn add_stripes(
     let mut taken: Vec<TermId> = Vec::new();
     for side in 0..2 {
         for ns in &made[side] {
-            let loc = Loc::Stripe { start: ns.start };
+            let loc = Loc::Stripe {
+                anchor: ns.anchor,
+                down: ns.down,
+            };
             if abs.locs[side].iter().any(|(l, _)| *l == loc) {
                 return Err(format!(
                     "a loop writes memory beyond the range it wrote so far ({})",
@@ -908,8 +996,12 @@ fn add_stripes(
             // Cells the first iteration wrote are inside the stripe now.
             let extent = stripe::first_extent(&mut eng.pool, ns, &sigma0);
             abs.locs[side].retain(|(l, _)| match l {
+                Loc::Cell { addr, .. } if ns.down => !matches!(
+                    eng.pool.const_diff(ns.anchor, *addr),
+                    Some(d) if d > 0 && (d as u64) <= extent
+                ),
                 Loc::Cell { addr, .. } => !matches!(
-                    eng.pool.const_diff(*addr, ns.start),
+                    eng.pool.const_diff(*addr, ns.anchor),
                     Some(d) if (d as u64) < extent
                 ),
                 _ => true,
@@ -941,7 +1033,8 @@ fn add_stripes(
             let offset = eng.pool.fresh_var("offset", 64, VarKind::Abstract);
             tracing::debug!(
                 side,
-                start = %eng.pool.show(ns.start, 6),
+                anchor = %eng.pool.show(ns.anchor, 6),
+                down = ns.down,
                 len = %eng.pool.show(ns.len, 6),
                 shared = shared.is_some(),
                 "stripe"
@@ -1043,7 +1136,7 @@ fn loc_name(eng: &Engine, loc: &Loc) -> String {
             .to_string(),
         Loc::Ghost(g) => g.clone(),
         Loc::Cell { addr, .. } => format!("mem{}", addr.0),
-        Loc::Stripe { start } => format!("stripe{}", start.0),
+        Loc::Stripe { anchor, .. } => format!("stripe{}", anchor.0),
         Loc::Event { index, arg } => format!("event{index}.{arg}"),
     }
 }
@@ -1065,6 +1158,7 @@ pub fn propose_invariants(
     let vars = node_vars(&abs);
     let mut candidates = event_equalities(eng, &vars, events);
     candidates.extend(var_equalities(eng, &abs));
+    candidates.extend(std::mem::take(&mut eng.nodes[n].abs.inherited));
     let mut atoms: Vec<TermId> = Vec::new();
     for path in paths {
         for c in path {

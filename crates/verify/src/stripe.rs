@@ -2,7 +2,8 @@
 //!
 //! A loop that fills an array writes `out + s*k` on iteration `k`. At the loop head, after
 //! `k` iterations, the bytes `start .. start + len` (`start` the first iteration's address,
-//! `len` the current address minus `start`) hold whatever the loop wrote: the abstraction
+//! `len` the current address minus `start`; for a loop that writes downwards, the `len` bytes
+//! below the end of the first write) hold whatever the loop wrote: the abstraction
 //! reads them from a fresh memory variable, `contents[offset]`, and everything outside them
 //! keeps its first value. The same `contents` on both sides says the two loops wrote the same
 //! bytes at the same offsets.
@@ -28,12 +29,20 @@ pub const STRIPE_MAX: u64 = 1 << 48;
 /// one stripe (the fields of one array element, an unrolled loop's writes).
 const GROUP_SPAN: u128 = 4096;
 
-/// A stripe found in an arrival: where it starts (on the first arrival) and its length at
-/// the node, with the writes that made it.
+/// A stripe found in an arrival: its anchor (where it starts on the first arrival, or for a
+/// loop that writes downwards, where it ends), its length at the node, and the writes that
+/// made it.
 pub struct NewStripe {
-    pub start: TermId,
+    pub anchor: TermId,
+    pub down: bool,
     pub len: TermId,
     pub writes: Vec<MemWrite>,
+}
+
+/// Where a stripe of length `len` starts: at its anchor, or for a downward stripe `len`
+/// bytes below it.
+pub fn start_of(pool: &mut TermPool, anchor: TermId, down: bool, len: TermId) -> TermId {
+    if down { pool.sub(anchor, len) } else { anchor }
 }
 
 /// The size of a value write (a range write never moves with the loop).
@@ -44,8 +53,19 @@ fn write_size(w: &MemWrite) -> Option<u64> {
     }
 }
 
+/// Whether `moved` (a write's address minus its first address) only ever goes down: every
+/// coefficient of its linear form is negative and it has no constant part.
+fn moves_down(pool: &mut TermPool, moved: TermId) -> bool {
+    let lin = pool.linear(moved);
+    lin.constant == 0
+        && !lin.terms.is_empty()
+        && lin.terms.iter().all(|(_, c)| (*c as u64 as i64) < 0)
+}
+
 /// Groups the writes at moving addresses into stripes. `sigma0` maps the node's variables to
 /// their values on the first arrival, so the address of a write there is its first address.
+/// A write that moves down from there makes a downward stripe, anchored at the end of its
+/// first write: after `k` iterations of stride `s` it covers the `k * s` bytes below.
 pub fn group(
     pool: &mut TermPool,
     writes: &[MemWrite],
@@ -54,9 +74,9 @@ pub fn group(
 ) -> Result<Vec<NewStripe>, String> {
     let mut out: Vec<NewStripe> = Vec::new();
     for w in writes {
-        if write_size(w).is_none() {
+        let Some(size) = write_size(w) else {
             return Err("a loop writes a range of memory at a moving address".into());
-        }
+        };
         let first = pool.substitute_all(w.addr, sigma0);
         // The stripe stays where the first iteration put it.
         if pool.free_vars(first).iter().any(|v| node_vars.contains(v)) {
@@ -66,39 +86,56 @@ pub fn group(
                     .into(),
             );
         }
+        let moved = pool.sub(w.addr, first);
+        let down = moves_down(pool, moved);
+        let (anchor, len) = if down {
+            (
+                pool.add_const(first, u128::from(size)),
+                pool.sub(first, w.addr),
+            )
+        } else {
+            (first, moved)
+        };
         let near = out.iter().position(|s| {
-            let d = pool.const_diff(first, s.start);
-            matches!(d, Some(d) if (d as u64 as i64).unsigned_abs() < GROUP_SPAN as u64)
+            let d = pool.const_diff(anchor, s.anchor);
+            s.down == down
+                && matches!(d, Some(d) if (d as u64 as i64).unsigned_abs() < GROUP_SPAN as u64)
         });
         match near {
             Some(i) => {
-                let d = pool.const_diff(first, out[i].start).unwrap_or(0) as u64 as i64;
-                if d < 0 {
-                    out[i].start = first;
-                    out[i].len = pool.sub(w.addr, first);
+                let d = pool.const_diff(anchor, out[i].anchor).unwrap_or(0) as u64 as i64;
+                // An upward stripe starts at its lowest write, a downward one ends at its
+                // highest.
+                if (d < 0 && !down) || (d > 0 && down) {
+                    out[i].anchor = anchor;
+                    out[i].len = len;
                 }
                 out[i].writes.push(w.clone());
             }
-            None => {
-                let len = pool.sub(w.addr, first);
-                out.push(NewStripe {
-                    start: first,
-                    len,
-                    writes: vec![w.clone()],
-                });
-            }
+            None => out.push(NewStripe {
+                anchor,
+                down,
+                len,
+                writes: vec![w.clone()],
+            }),
         }
     }
     Ok(out)
 }
 
-/// The bytes the first iteration wrote, as offsets from the stripe's start: `0 .. extent`.
+/// The bytes the first iteration wrote, as distances from the stripe's anchor: `0 .. extent`
+/// above it, or below it for a downward stripe.
 pub fn first_extent(pool: &mut TermPool, s: &NewStripe, sigma0: &FxHashMap<TermId, TermId>) -> u64 {
     let mut end = 0u64;
     for w in &s.writes {
         let first = pool.substitute_all(w.addr, sigma0);
-        let d = pool.const_diff(first, s.start).unwrap_or(0) as u64;
-        end = end.max(d.saturating_add(write_size(w).unwrap_or(0)));
+        let size = write_size(w).unwrap_or(0);
+        let d = if s.down {
+            pool.const_diff(s.anchor, first).unwrap_or(0) as u64
+        } else {
+            (pool.const_diff(first, s.anchor).unwrap_or(0) as u64).saturating_add(size)
+        };
+        end = end.max(d);
     }
     end
 }
@@ -164,7 +201,7 @@ pub fn same_contents(eng: &mut Engine, cond: TermId, a: &StripeView, b: &StripeV
 /// Whether two new stripes were made by the same writes: equally many, at equal offsets
 /// from their starts, of equal sizes, guards and values.
 pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe) -> bool {
-    if a.writes.len() != b.writes.len() {
+    if a.writes.len() != b.writes.len() || a.down != b.down {
         return false;
     }
     let mut goals = Vec::new();
@@ -188,8 +225,8 @@ pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe)
         if sx != sy || x.guard.is_some() != y.guard.is_some() {
             return false;
         }
-        let dx = pool.sub(x.addr, a.start);
-        let dy = pool.sub(y.addr, b.start);
+        let dx = pool.sub(x.addr, a.anchor);
+        let dy = pool.sub(y.addr, b.anchor);
         goals.push(pool.eq_(dx, dy));
         let ve = pool.eq_(*vx, *vy);
         match (x.guard, y.guard) {
@@ -223,5 +260,62 @@ pub fn write(
             fill,
             offset,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn byte_write(pool: &mut TermPool, addr: TermId) -> MemWrite {
+        let value = pool.c(8, 0x41);
+        MemWrite {
+            addr,
+            guard: None,
+            kind: WriteKind::Value { value, size: 1 },
+        }
+    }
+
+    /// `base + step * k` written by a loop whose counter `k` starts at 0.
+    fn stripe_of(step: u128) -> (TermPool, TermId, TermId, NewStripe) {
+        let mut pool = TermPool::new();
+        let base = pool.fresh_var("base", 64, VarKind::Input);
+        let k = pool.fresh_var("k", 64, VarKind::Abstract);
+        let s = pool.c(64, step);
+        let moved = pool.binary(BinOp::Mul, k, s);
+        let addr = pool.add(base, moved);
+        let w = byte_write(&mut pool, addr);
+        let zero = pool.c(64, 0);
+        let sigma0: FxHashMap<TermId, TermId> = [(k, zero)].into_iter().collect();
+        let vars: FxHashSet<TermId> = [k].into_iter().collect();
+        let mut made = group(&mut pool, &[w], &sigma0, &vars).expect("one stripe");
+        assert_eq!(made.len(), 1);
+        let ns = made.remove(0);
+        (pool, base, k, ns)
+    }
+
+    #[test]
+    fn a_loop_writing_upwards_makes_a_stripe_from_its_first_write() {
+        let (mut pool, base, k, ns) = stripe_of(1);
+        assert!(!ns.down);
+        assert_eq!(ns.anchor, base);
+        assert_eq!(ns.len, k);
+        assert_eq!(start_of(&mut pool, ns.anchor, ns.down, ns.len), base);
+    }
+
+    #[test]
+    fn a_loop_writing_downwards_makes_a_stripe_ending_after_its_first_write() {
+        // rev[n - 1 - i] = ...: after k bytes, base - k + 1 .. base + 1 are written.
+        let (mut pool, base, k, ns) = stripe_of(u128::from(u64::MAX));
+        assert!(ns.down);
+        let end = pool.add_const(base, 1);
+        assert_eq!(ns.anchor, end);
+        assert_eq!(ns.len, k);
+        let start = start_of(&mut pool, ns.anchor, ns.down, ns.len);
+        let expected = pool.sub(end, k);
+        assert_eq!(start, expected);
+        let zero = pool.c(64, 0);
+        let sigma0: FxHashMap<TermId, TermId> = [(k, zero)].into_iter().collect();
+        assert_eq!(first_extent(&mut pool, &ns, &sigma0), 1);
     }
 }
