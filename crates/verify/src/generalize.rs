@@ -1171,6 +1171,21 @@ pub fn propose_invariants(
             Node::Unary(tandem_ir::UnOp::Not, inner) => (false, inner),
             _ => (true, a),
         };
+        // A sign test (`jns` after `cmp x, 0`) is `0 <=s x` or `x <s 0`.
+        if let Node::Extract { lo, width: 1, arg } = eng.pool.node(atom).clone()
+            && lo + 1 == eng.pool.width(arg)
+        {
+            let zero = eng.pool.c(lo + 1, 0);
+            let stripped = strip_offset(&mut eng.pool, arg, &vars);
+            for x in [arg, stripped] {
+                candidates.push(if positive {
+                    eng.pool.binary(BinOp::Slt, x, zero)
+                } else {
+                    eng.pool.binary(BinOp::Sle, zero, x)
+                });
+            }
+            continue;
+        }
         if let Node::Binary(BinOp::Eq, x, y) = eng.pool.node(atom).clone()
             && let Some(k) = abs.iter_var
         {
