@@ -282,21 +282,12 @@ impl<'a> Explorer<'a> {
                 _ => None,
             })
             .unwrap_or_default();
-        let mut out = Vec::new();
-        let mut rest = st.clone();
-        for tgt in targets {
-            let k = pool.c(64, u128::from(tgt));
-            let c = pool.eq_(t, k);
-            if pool.is_false(c) {
-                continue;
-            }
-            let mut s = st.clone();
-            s.assume(pool, c);
-            out.push((s, Flow::Continue(tgt)));
-            let nc = pool.not(c);
-            rest.assume(pool, nc);
-        }
-        if !rest.is_dead(pool) {
+        let (hits, rest) = split_on_targets(pool, st, t, targets);
+        let mut out: Vec<(SymState, Flow)> = hits
+            .into_iter()
+            .map(|(s, tgt)| (s, Flow::Continue(tgt)))
+            .collect();
+        if let Some(rest) = rest {
             out.push((
                 rest,
                 Flow::Exit(ExitKind::Stuck(format!(
@@ -322,22 +313,13 @@ impl<'a> Explorer<'a> {
         }
         let mut leaves = Vec::new();
         constant_leaves(pool, target, &mut leaves);
-        leaves.sort_unstable();
-        leaves.dedup();
+        let (hits, rest) = split_on_targets(pool, st, target, leaves.into_iter().map(|v| v as u64));
         let mut out = Vec::new();
-        let mut rest = st.clone();
-        for v in leaves {
-            let k = pool.c(64, v);
-            let c = pool.eq_(target, k);
-            let mut s = st.clone();
-            s.assume(pool, c);
-            if !s.is_dead(pool) {
-                out.push(self.call(pool, s, at, k, return_to));
-            }
-            let nc = pool.not(c);
-            rest.assume(pool, nc);
+        for (s, tgt) in hits {
+            let k = pool.c(64, u128::from(tgt));
+            out.push(self.call(pool, s, at, k, return_to));
         }
-        if !rest.is_dead(pool) {
+        if let Some(rest) = rest {
             out.push((
                 rest,
                 Flow::Exit(ExitKind::Stuck(format!(
@@ -412,6 +394,37 @@ impl<'a> Explorer<'a> {
         out.push((st, Flow::Continue(top.return_to)));
         out
     }
+}
+
+/// `st` split on the addresses a jump or call target `t` may be: a state per distinct target
+/// it can equal (assuming so), and the state where it is none of them, unless that is dead.
+fn split_on_targets(
+    pool: &mut TermPool,
+    st: SymState,
+    t: TermId,
+    targets: impl IntoIterator<Item = u64>,
+) -> (Vec<(SymState, u64)>, Option<SymState>) {
+    let mut targets: Vec<u64> = targets.into_iter().collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let mut hits = Vec::new();
+    let mut rest = st.clone();
+    for tgt in targets {
+        let k = pool.c(64, u128::from(tgt));
+        let c = pool.eq_(t, k);
+        if pool.is_false(c) {
+            continue;
+        }
+        let mut s = st.clone();
+        s.assume(pool, c);
+        if !s.is_dead(pool) {
+            hits.push((s, tgt));
+        }
+        let nc = pool.not(c);
+        rest.assume(pool, nc);
+    }
+    let rest = (!rest.is_dead(pool)).then_some(rest);
+    (hits, rest)
 }
 
 /// The most constants an indirect call is split into.

@@ -28,7 +28,8 @@ pub use exec::{Machine, Next, Observer};
 pub use explore::{Environment, ExitKind, Explorer, RegionExit, SyscallResult, merge};
 pub use linear::Linear;
 pub use memory::{
-    InitialMemory, MemLog, MemWrite, Region, Regions, WriteKind, load, load_byte, region_of,
+    InitialMemory, MemLog, MemWrite, Region, Regions, WriteKind, concat_le, load, load_byte,
+    region_of,
 };
 pub use state::{Event, EventArg, FaultKind, Frame, SymState};
 pub use term::{FuncDecl, FuncId, Node, TermId, TermPool, VarId, VarInfo, VarKind};

@@ -315,14 +315,19 @@ pub fn load(
     if untouched && let Some(v) = init.word(pool, addr, size) {
         return v;
     }
-    let mut acc: Option<TermId> = None;
-    for i in (0..u64::from(size)).rev() {
-        let a = pool.add_const(addr, u128::from(i));
-        let b = load_from(pool, &writes, a, init, regions);
-        acc = Some(match acc {
-            None => b,
-            Some(hi) => pool.concat(hi, b),
-        });
-    }
-    acc.unwrap_or_else(|| pool.c(8, 0))
+    let bytes: Vec<TermId> = (0..u64::from(size))
+        .map(|i| {
+            let a = pool.add_const(addr, u128::from(i));
+            load_from(pool, &writes, a, init, regions)
+        })
+        .collect();
+    concat_le(pool, &bytes)
+}
+
+/// Bytes (lowest address first) as one little-endian value; zero bytes read as a zero byte.
+pub fn concat_le(pool: &mut TermPool, bytes: &[TermId]) -> TermId {
+    let Some((last, lower)) = bytes.split_last() else {
+        return pool.c(8, 0);
+    };
+    lower.iter().rev().fold(*last, |hi, b| pool.concat(hi, *b))
 }

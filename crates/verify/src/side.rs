@@ -206,10 +206,8 @@ impl InitialMemory for Image<'_> {
             .min()
             .map_or(1, |z| 1u64 << z.min(12));
         let first = (lin.constant as u64).wrapping_sub(obj.start) % stride;
-        let last = obj.start + obj.size - u64::from(size);
-        let offsets: Vec<u64> = (first..=last - obj.start)
-            .step_by(stride as usize)
-            .collect();
+        let last = obj.size - u64::from(size);
+        let offsets: Vec<u64> = (first..=last).step_by(stride as usize).collect();
         if offsets.len() as u64 > MAX_TABLE / 2 {
             return None;
         }
@@ -221,7 +219,7 @@ impl InitialMemory for Image<'_> {
                 let a = pool.add_const(addr, i);
                 bytes.push(self.unknown_byte(pool, a));
             }
-            concat_le(pool, &bytes)
+            tandem_symex::concat_le(pool, &bytes)
         };
         for k in offsets.into_iter().rev() {
             let bytes = self.binary.read(obj.start + k, u64::from(size))?;
@@ -236,15 +234,6 @@ impl InitialMemory for Image<'_> {
         }
         Some(acc)
     }
-}
-
-/// Bytes (lowest address first) as one little-endian value.
-fn concat_le(pool: &mut TermPool, bytes: &[TermId]) -> TermId {
-    let mut acc = bytes[0];
-    for b in &bytes[1..] {
-        acc = pool.concat(*b, acc);
-    }
-    acc
 }
 
 /// An object of the image that an address computed from a constant stays inside.
