@@ -1252,8 +1252,8 @@ pub fn propose_invariants(
 /// The most variable-equality candidates one visit proposes.
 const MAX_VAR_CANDIDATES: usize = 32;
 
-/// Equalities between an original's and a patched variable that are not shared, started
-/// equal and have the same width: the sharing heuristic pairs locations by their first two
+/// Equalities between an original's and a patched variable that are not shared and started
+/// equal (in their common low bits): the sharing heuristic pairs locations by their first two
 /// values, which cannot tell apart two counters that both went from 0 to x; Houdini keeps the
 /// equalities that hold on every arrival.
 fn var_equalities(eng: &mut Engine, abs: &Abstraction) -> Vec<TermId> {
@@ -1279,16 +1279,27 @@ fn var_equalities(eng: &mut Engine, abs: &Abstraction) -> Vec<TermId> {
     }
     let sigma0 = first_sigma(eng, abs);
     let mut out = Vec::new();
+    // Locations of different widths (a 32-bit variable in a frame slot, its copy in a
+    // 64-bit register) compare in their common low bits.
+    let low = |pool: &mut TermPool, t: TermId, w: u16| {
+        if pool.width(t) == w {
+            t
+        } else {
+            pool.extract(t, 0, w)
+        }
+    };
     for (x, _) in &xs {
         for (y, _) in &ys {
-            if eng.pool.width(*x) != eng.pool.width(*y) {
+            let w = eng.pool.width(*x).min(eng.pool.width(*y));
+            let (Some(fx), Some(fy)) = (sigma0.get(x).copied(), sigma0.get(y).copied()) else {
+                continue;
+            };
+            let (fx, fy) = (low(&mut eng.pool, fx, w), low(&mut eng.pool, fy, w));
+            if fx != fy {
                 continue;
             }
-            let (fx, fy) = (sigma0.get(x), sigma0.get(y));
-            if fx.is_none() || fx != fy {
-                continue;
-            }
-            out.push(eng.pool.eq_(*x, *y));
+            let (lx, ly) = (low(&mut eng.pool, *x, w), low(&mut eng.pool, *y, w));
+            out.push(eng.pool.eq_(lx, ly));
             if out.len() >= MAX_VAR_CANDIDATES {
                 return out;
             }

@@ -56,6 +56,9 @@ impl Point {
     }
 }
 
+/// The most regions a side runs on within one visit after the other side ended.
+const MAX_RUN_OUT: usize = 2;
+
 /// The most nodes one pair of points gets (one per form of deferred events).
 const MAX_NODES_PER_POINT: usize = 8;
 
@@ -362,7 +365,7 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
         for e1 in &exits_o {
             for e2 in &exits_p {
-                self.pair(n, e1, e2);
+                self.pair(n, e1, e2, 0);
             }
         }
     }
@@ -409,7 +412,9 @@ impl<'s, 'b> Engine<'s, 'b> {
         self.pool.all(conj)
     }
 
-    fn pair(&mut self, n: usize, e1: &SideExit, e2: &SideExit) {
+    /// Pairs two exits; `run_out` counts the regions the side still going ran on after the
+    /// other ended.
+    fn pair(&mut self, n: usize, e1: &SideExit, e2: &SideExit, run_out: usize) {
         let cond = self.joint(n, e1, e2);
         if self.pool.is_false(cond) {
             return;
@@ -496,6 +501,10 @@ impl<'s, 'b> Engine<'s, 'b> {
             }
             return;
         }
+        if ended[0] != ended[1] && run_out < MAX_RUN_OUT {
+            self.run_out(n, [e1, e2], usize::from(ended[0]), run_out);
+            return;
+        }
         let key = (ends[0].clone(), ends[1].clone());
         let mk = |e: &SideExit| -> Option<SymState> {
             e.state.clone().map(|mut s| {
@@ -513,6 +522,27 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
         let exact = self.visit_exact;
         self.arrive(n, key, arrival, left, exact, cond);
+    }
+
+    /// Runs side `live` on from its cut point within this visit, the other side having ended:
+    /// a loop one binary enters behind a guard the other tests at its head (rotated by the
+    /// compiler) ends one region later on the side that tests first, and pairing that region
+    /// here keeps what this node knows relating the sides, which a node of its own at the
+    /// loop head would have to rediscover as invariants.
+    fn run_out(&mut self, n: usize, exits: [&SideExit; 2], live: usize, run_out: usize) {
+        let (ExitKind::Cut(addr), Some(st)) = (&exits[live].kind, &exits[live].state) else {
+            return;
+        };
+        let (addr, st) = (*addr, st.clone());
+        for x in self.explore(live, st, addr) {
+            let on = SideExit {
+                kind: x.kind,
+                state: Some(x.state),
+            };
+            let mut pair = exits;
+            pair[live] = &on;
+            self.pair(n, pair[0], pair[1], run_out + 1);
+        }
     }
 
     /// A bound on the byte-range lengths of two events under `cond` (0 when they have none).
