@@ -65,13 +65,10 @@ impl Stats {
 
 /// One Z3 solver (Z3 objects belong to the thread that made them).
 pub struct Solver {
-    z3: z3::Solver,
     lower: lower::Lowering,
     cache: FxHashMap<TermId, CachedAnswer>,
     pub stats: Stats,
     timeout_ms: u32,
-    /// The timeout Z3 currently has (lower than `timeout_ms` near the deadline).
-    current_ms: u32,
     deadline: Option<Instant>,
 }
 
@@ -89,18 +86,12 @@ impl std::fmt::Debug for Solver {
 impl Solver {
     /// A solver whose every query gives up after `timeout`.
     pub fn new(timeout: Duration) -> Solver {
-        let z3 = z3::Solver::new();
         let timeout_ms = timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32;
-        let mut params = z3::Params::new();
-        params.set_u32("timeout", timeout_ms);
-        z3.set_params(&params);
         Solver {
-            z3,
             lower: lower::Lowering::default(),
             cache: FxHashMap::default(),
             stats: Stats::default(),
             timeout_ms,
-            current_ms: timeout_ms,
             deadline: None,
         }
     }
@@ -109,15 +100,6 @@ impl Solver {
     /// they answer `Unknown` at once.
     pub fn set_deadline(&mut self, deadline: Instant) {
         self.deadline = Some(deadline);
-    }
-
-    fn set_timeout(&mut self, ms: u32) {
-        if ms != self.current_ms {
-            let mut params = z3::Params::new();
-            params.set_u32("timeout", ms);
-            self.z3.set_params(&params);
-            self.current_ms = ms;
-        }
     }
 
     pub fn timeout_ms(&self) -> u32 {
@@ -150,20 +132,24 @@ impl Solver {
             }
             None => self.timeout_ms,
         };
-        self.set_timeout(budget);
         let _span = tracing::trace_span!("solver_check", term = formula.0).entered();
         let b = self.lower.boolean(pool, formula);
         self.stats.solver_calls += 1;
-        self.z3.push();
-        self.z3.assert(&b);
+        // A fresh solver per query: Z3 then preprocesses the whole formula (an incremental
+        // solver after a push skips most of that, and was several times slower here).
+        let z3 = z3::Solver::new();
+        let mut params = z3::Params::new();
+        params.set_u32("timeout", budget);
+        z3.set_params(&params);
+        z3.assert(&b);
         if let Ok(dir) = std::env::var("TANDEM_DUMP_SMT") {
             // A debugging aid: every query Z3 sees, as SMT-LIB2.
             let path =
                 std::path::Path::new(&dir).join(format!("q{}.smt2", self.stats.solver_calls));
-            let _ = std::fs::write(path, self.z3.to_smt2());
+            let _ = std::fs::write(path, z3.to_smt2());
         }
         let start = Instant::now();
-        let result = self.z3.check();
+        let result = z3.check();
         let took = start.elapsed();
         self.stats.solver_time += took;
         tracing::trace!(
@@ -180,21 +166,19 @@ impl Solver {
             }
             z3::SatResult::Sat => {
                 self.stats.sat += 1;
-                match self.z3.get_model() {
+                match z3.get_model() {
                     Some(m) => Answer::Sat(Model::new(m)),
                     None => Answer::Unknown("the solver returned no model".into()),
                 }
             }
             z3::SatResult::Unknown => {
                 self.stats.unknown += 1;
-                let why = self
-                    .z3
+                let why = z3
                     .get_reason_unknown()
                     .unwrap_or_else(|| "unknown".to_string());
                 Answer::Unknown(why)
             }
         };
-        self.z3.pop(1);
         answer
     }
 

@@ -229,15 +229,7 @@ fn load_from(
             WriteKind::Value { value, size } => {
                 let byte = match pool.as_const(d) {
                     Some(k) => pool.extract(*value, 8 * k as u16, 8),
-                    None => {
-                        let width = 8 * u16::from(*size);
-                        let dw = pool.extract(d, 0, width.min(64));
-                        let dw = pool.zext(dw, width);
-                        let eight = pool.c(width, 8);
-                        let shift = pool.binary(tandem_ir::BinOp::Mul, dw, eight);
-                        let shifted = pool.binary(tandem_ir::BinOp::LShr, *value, shift);
-                        pool.extract(shifted, 0, 8)
-                    }
+                    None => byte_at(pool, *value, u16::from(*size), d),
                 };
                 let sz = pool.c(64, u128::from(*size));
                 let covers = pool.ult(d, sz);
@@ -275,6 +267,30 @@ fn load_from(
         return pool.ite(covers, byte, rest);
     }
     init.byte(pool, addr)
+}
+
+/// Byte `d` of the `size`-byte `value`, for a `d` known only to be below `size`: a choice
+/// among the bytes by the offset's low bits. (A shift by `8 * d` says the same, but a
+/// variable shift is a barrel shifter to the solver, many times the size of this.)
+fn byte_at(pool: &mut TermPool, value: TermId, size: u16, d: TermId) -> TermId {
+    let sel = if size.is_power_of_two() {
+        let bits = size.trailing_zeros() as u16;
+        if bits == 0 {
+            return value;
+        }
+        pool.extract(d, 0, bits)
+    } else {
+        d
+    };
+    let w = pool.width(sel);
+    let mut byte = pool.extract(value, 0, 8);
+    for k in 1..size {
+        let kc = pool.c(w, u128::from(k));
+        let at = pool.eq_(sel, kc);
+        let b = pool.extract(value, 8 * k, 8);
+        byte = pool.ite(at, b, byte);
+    }
+    byte
 }
 
 /// Reads `size` bytes at `addr` as a little-endian value.
@@ -330,4 +346,29 @@ pub fn concat_le(pool: &mut TermPool, bytes: &[TermId]) -> TermId {
         return pool.c(8, 0);
     };
     lower.iter().rev().fold(*last, |hi, b| pool.concat(hi, *b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_at;
+    use crate::term::{TermPool, VarKind};
+
+    #[test]
+    fn a_byte_at_a_symbolic_offset_is_the_byte_at_each_offset() {
+        let mut pool = TermPool::new();
+        let d = pool.fresh_var("d", 64, VarKind::Input);
+        for (size, value) in [(8u16, 0x0807_0605_0403_0201u128), (3, 0x03_0201), (1, 0x01)] {
+            let v = pool.c(8 * size, value);
+            let byte = byte_at(&mut pool, v, size, d);
+            for k in 0..size {
+                let kc = pool.c(64, u128::from(k));
+                let at = pool.substitute(byte, d, kc);
+                assert_eq!(
+                    pool.as_const(at),
+                    Some(u128::from(k) + 1),
+                    "size {size}, byte {k}"
+                );
+            }
+        }
+    }
 }
