@@ -158,7 +158,7 @@ impl Solver {
             ?result,
             "z3"
         );
-        let answer = match result {
+        match result {
             z3::SatResult::Unsat => {
                 self.stats.unsat += 1;
                 self.cache.insert(formula, CachedAnswer::Unsat);
@@ -178,8 +178,7 @@ impl Solver {
                     .unwrap_or_else(|| "unknown".to_string());
                 Answer::Unknown(why)
             }
-        };
-        answer
+        }
     }
 
     /// Whether `goal` holds whenever `assumption` does: `Unsat` of `assumption && !goal` is a
