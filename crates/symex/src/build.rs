@@ -421,6 +421,15 @@ impl TermPool {
         if let Some(v) = self.as_const(a) {
             return self.c(width, v >> lo);
         }
+        if let Some(t) = self.extract_cache.get(&(a, lo, width)) {
+            return *t;
+        }
+        let t = self.extract_uncached(a, lo, width);
+        self.extract_cache.insert((a, lo, width), t);
+        t
+    }
+
+    fn extract_uncached(&mut self, a: TermId, lo: u16, width: u16) -> TermId {
         match self.node(a).clone() {
             Node::Extract { lo: l2, arg, .. } => return self.extract(arg, l2 + lo, width),
             Node::Concat(hi, low) => {

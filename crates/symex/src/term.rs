@@ -95,6 +95,9 @@ pub struct TermPool {
     funcs: Vec<FuncDecl>,
     func_index: FxHashMap<String, FuncId>,
     pub(crate) linear_cache: FxHashMap<TermId, std::rc::Rc<crate::linear::Linear>>,
+    /// Extracts already simplified: pushing an extract into both arms of an `ite` would
+    /// otherwise visit a shared sub-term once per path to it.
+    pub(crate) extract_cache: FxHashMap<(TermId, u16, u16), TermId>,
 }
 
 impl fmt::Debug for TermPool {

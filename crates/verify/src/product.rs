@@ -56,7 +56,7 @@ impl Point {
     }
 }
 
-/// The most regions a side runs on within one visit after the other side ended.
+/// The most regions a side behind the other runs on within one visit.
 const MAX_RUN_OUT: usize = 2;
 
 /// The most nodes one pair of points gets (one per form of deferred events).
@@ -412,8 +412,7 @@ impl<'s, 'b> Engine<'s, 'b> {
         self.pool.all(conj)
     }
 
-    /// Pairs two exits; `run_out` counts the regions the side still going ran on after the
-    /// other ended.
+    /// Pairs two exits; `run_out` counts the regions a side behind the other ran on.
     fn pair(&mut self, n: usize, e1: &SideExit, e2: &SideExit, run_out: usize) {
         let cond = self.joint(n, e1, e2);
         if self.pool.is_false(cond) {
@@ -501,8 +500,10 @@ impl<'s, 'b> Engine<'s, 'b> {
             }
             return;
         }
-        if ended[0] != ended[1] && run_out < MAX_RUN_OUT {
-            self.run_out(n, [e1, e2], usize::from(ended[0]), run_out);
+        if run_out < MAX_RUN_OUT
+            && let Some(late) = (0..2).find(|&i| self.behind(n, i, &ends[i], &ends[1 - i]))
+        {
+            self.run_out(n, [e1, e2], late, run_out);
             return;
         }
         let key = (ends[0].clone(), ends[1].clone());
@@ -524,11 +525,57 @@ impl<'s, 'b> Engine<'s, 'b> {
         self.arrive(n, key, arrival, left, exact, cond);
     }
 
-    /// Runs side `live` on from its cut point within this visit, the other side having ended:
-    /// a loop one binary enters behind a guard the other tests at its head (rotated by the
-    /// compiler) ends one region later on the side that tests first, and pairing that region
-    /// here keeps what this node knows relating the sides, which a node of its own at the
-    /// loop head would have to rediscover as invariants.
+    /// Whether side `i` at `p` is behind the other side at `q`, having left node `n`: the
+    /// other ended, or left a function `i` is still in, while `i` stands at a loop head there.
+    /// A loop one binary enters behind a guard and the other tests at its head (rotated by
+    /// the compiler) ends one region later on the side that tests first.
+    fn behind(&self, n: usize, i: usize, p: &Point, q: &Point) -> bool {
+        let (
+            Point::At {
+                addr,
+                frames,
+                function,
+            },
+            Point::At {
+                frames: other_frames,
+                function: other_function,
+                ..
+            },
+        ) = (p, q)
+        else {
+            return matches!((p, q), (Point::At { .. }, Point::Ended));
+        };
+        if !self.sides[i].prog.function(*function).is_loop_head(*addr) {
+            return false;
+        }
+        if frames.len() > other_frames.len() {
+            return true;
+        }
+        // Both were in one function (by name) at the node; this side still is, the other
+        // has returned from it.
+        let j = 1 - i;
+        let key = &self.nodes[n].key;
+        let (at_i, at_j) = if i == 0 {
+            (&key.0, &key.1)
+        } else {
+            (&key.1, &key.0)
+        };
+        let (Point::At { function: fi, .. }, Point::At { function: fj, .. }) = (at_i, at_j) else {
+            return false;
+        };
+        let name = |side: usize, f: u64| self.sides[side].prog.function_name(f);
+        if fi != function || name(i, *fi).is_none() || name(i, *fi) != name(j, *fj) {
+            return false;
+        }
+        let still_in = std::iter::once(*other_function)
+            .chain(other_frames.iter().map(|f| f.function))
+            .any(|f| f == *fj);
+        !still_in
+    }
+
+    /// Runs side `live` on from its cut point within this visit, the other side being ahead
+    /// (see `behind`): pairing the regions it still runs here keeps what this node knows
+    /// relating the sides, which a node of its own would have to rediscover as invariants.
     fn run_out(&mut self, n: usize, exits: [&SideExit; 2], live: usize, run_out: usize) {
         let (ExitKind::Cut(addr), Some(st)) = (&exits[live].kind, &exits[live].state) else {
             return;
