@@ -57,12 +57,20 @@ def run(tandem, timeout, pair):
     cmd = [tandem, "verify", "--format", "json", "--timeout", str(timeout),
            os.path.join(TB, "bin", a), os.path.join(TB, "bin", b)]
     t = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.monotonic() - t
+    # tandem keeps to --timeout; the kill is a guard against a hang, which is a bug.
+    limit = 3 * timeout + 30
     try:
-        r = json.loads(p.stdout)
-    except json.JSONDecodeError:
-        r = {"verdict": f"error (exit {p.returncode}): {p.stderr.strip()[:200]}", "stats": {}}
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        p = None
+    wall = time.monotonic() - t
+    if p is None:
+        r = {"verdict": f"error: killed after {limit:.0f}s (a hang)", "stats": {}}
+    else:
+        try:
+            r = json.loads(p.stdout)
+        except json.JSONDecodeError:
+            r = {"verdict": f"error (exit {p.returncode}): {p.stderr.strip()[:200]}", "stats": {}}
     s = r.get("stats", {})
     return {
         "pair": key, "kind": kind, "expected": want, "verdict": r["verdict"], "seconds": wall,

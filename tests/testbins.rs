@@ -9,9 +9,11 @@
 //! several hundred verifications.
 
 use std::collections::BTreeMap;
-use std::process::Command;
+use std::io::Read;
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 mod common;
 use common::repo;
@@ -84,16 +86,45 @@ fn load(name: &str) -> toml::Table {
 
 fn verdict(pair: &Pair, timeout: &str) -> (String, String) {
     let bin = repo().join("testbins/bin");
-    let o = Command::new(env!("CARGO_BIN_EXE_tandem"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .args(["verify", "--format", "json", "--timeout", timeout])
         .arg(bin.join(&pair.original))
         .arg(bin.join(&pair.patched))
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run tandem");
-    let v: serde_json::Value = match serde_json::from_slice(&o.stdout) {
+    // tandem keeps to --timeout; past three times that it hangs, which is a bug to report
+    // rather than a test run that never ends.
+    let secs: f64 = timeout.parse().expect("a timeout in seconds");
+    let limit = Instant::now() + Duration::from_secs_f64(3.0 * secs + 30.0);
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|r| Box::new(r) as _));
+    let err = drain(child.stderr.take().map(|r| Box::new(r) as _));
+    while child.try_wait().expect("wait for tandem").is_none() {
+        if Instant::now() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return ("error: killed, a hang".into(), String::new());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (stdout, stderr) = (
+        out.join().expect("read stdout"),
+        err.join().expect("read stderr"),
+    );
+    let v: serde_json::Value = match serde_json::from_slice(&stdout) {
         Ok(v) => v,
         Err(_) => {
-            let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
+            let err = String::from_utf8_lossy(&stderr).trim().to_string();
             return (format!("error: {err}"), String::new());
         }
     };

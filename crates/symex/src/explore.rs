@@ -66,6 +66,8 @@ pub struct Explorer<'a> {
     pub prog: &'a Program<'a>,
     /// Instructions one exploration may execute.
     pub max_steps: usize,
+    /// When exploring stops (every path still open is then stuck).
+    pub deadline: Option<std::time::Instant>,
     rpo: std::cell::RefCell<HashMap<u64, Rc<HashMap<u64, u32>>>>,
 }
 
@@ -81,6 +83,7 @@ impl<'a> Explorer<'a> {
         Explorer {
             prog,
             max_steps,
+            deadline: None,
             rpo: Default::default(),
         }
     }
@@ -180,14 +183,21 @@ impl<'a> Explorer<'a> {
                 }
             }
             first = false;
-            if steps > self.max_steps {
+            let why = if steps > self.max_steps {
+                Some(format!(
+                    "step budget of {} instructions exhausted",
+                    self.max_steps
+                ))
+            } else if self.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+                Some("the overall time budget (--timeout) ran out".to_string())
+            } else {
+                None
+            };
+            if let Some(why) = why {
                 for (_, states) in std::mem::take(&mut queue) {
                     for st in states {
                         exits.push(RegionExit {
-                            kind: ExitKind::Stuck(format!(
-                                "step budget of {} instructions exhausted",
-                                self.max_steps
-                            )),
+                            kind: ExitKind::Stuck(why.clone()),
                             state: st,
                         });
                     }

@@ -128,10 +128,11 @@ impl<'s, 'b> Engine<'s, 'b> {
         deadline: Instant,
         widen: bool,
     ) -> Engine<'s, 'b> {
-        let explorers = [
-            Explorer::new(&sides[0].prog, budgets.region_steps),
-            Explorer::new(&sides[1].prog, budgets.region_steps),
-        ];
+        let explorers = [&sides[0].prog, &sides[1].prog].map(|prog| {
+            let mut e = Explorer::new(prog, budgets.region_steps);
+            e.deadline = Some(deadline);
+            e
+        });
         Engine {
             pool,
             solver,
