@@ -7,6 +7,16 @@ use tandem_symex::{MemLog, MemWrite, SymState, TermId, TermPool, VarKind, WriteK
 use crate::side::{Image, Observed, ObservedRange, SharedInputs, Side, SideId};
 use crate::{Config, Entry, Observe, VerifyError};
 
+/// Whether the two binaries load the same bytes at the same addresses with the same
+/// permissions: then a byte read outside every known object is the same byte in both.
+pub fn same_image(a: &Binary, b: &Binary) -> bool {
+    let (sa, sb) = (a.segments(), b.segments());
+    sa.len() == sb.len()
+        && sa.iter().zip(sb).all(|(x, y)| {
+            x.vaddr == y.vaddr && x.mem_size == y.mem_size && x.perms == y.perms && x.data == y.data
+        })
+}
+
 /// Where a return from the analysed function lands: an address neither binary maps, the same
 /// for both.
 pub const RETURN_SENTINEL: u64 = 0xFFFF_FFFF_FFFF_FFF0;
@@ -22,7 +32,10 @@ pub fn make_side<'b>(
         file: file.to_string(),
         message: e.to_string(),
     })?;
-    let unknown = pool.fresh_var(format!("{}uninitialised", id.tag()), 0, VarKind::Memory);
+    let unknown = match shared.same_image_unknown {
+        Some(u) => u,
+        None => pool.fresh_var(format!("{}uninitialised", id.tag()), 0, VarKind::Memory),
+    };
     let symbolic_data = config.symbolic_data || config.entry != Entry::Elf;
     let mut ranges = Vec::new();
     for s in binary.sections() {

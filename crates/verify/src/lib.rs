@@ -296,7 +296,8 @@ fn verify_with(
     let start = Instant::now();
     let _span = tracing::info_span!("verify").entered();
     let mut pool = tandem_symex::TermPool::new();
-    let shared = side::SharedInputs::new(&mut pool);
+    let same = inputs::same_image(original.1, patched.1);
+    let shared = side::SharedInputs::new(&mut pool, same);
     let sides = [
         inputs::make_side(&mut pool, SideId::Original, original, &shared, config)?,
         inputs::make_side(&mut pool, SideId::Patched, patched, &shared, config)?,

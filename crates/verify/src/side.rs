@@ -51,19 +51,25 @@ pub struct SharedInputs {
     /// The stack below the entry stack pointer, by address: never written, the same in both
     /// runs (the stack lies outside both images, so neither binary's contents show there).
     pub stack_below: TermId,
+    /// The bytes outside every known object, when both binaries have the same image (else
+    /// each side has its own: the bytes there differ).
+    pub same_image_unknown: Option<TermId>,
 }
 
 impl SharedInputs {
-    pub fn new(pool: &mut TermPool) -> SharedInputs {
+    pub fn new(pool: &mut TermPool, same_image: bool) -> SharedInputs {
         let high = pool.fresh_var("stack", 60, VarKind::Input);
         let zero = pool.c(4, 0);
         let stack_base = pool.concat(high, zero);
         let stack_mem = pool.fresh_var("stack_contents", 0, VarKind::Memory);
         let stack_below = pool.fresh_var("stack_uninitialised", 0, VarKind::Memory);
+        let same_image_unknown =
+            same_image.then(|| pool.fresh_var("uninitialised", 0, VarKind::Memory));
         SharedInputs {
             stack_base,
             stack_mem,
             stack_below,
+            same_image_unknown,
         }
     }
 }
