@@ -507,8 +507,8 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
         if run_out < MAX_RUN_OUT
             && let Some(late) = (0..2).find(|&i| self.behind(n, i, &ends[i], &ends[1 - i]))
+            && self.run_out(n, [e1, e2], late, run_out)
         {
-            self.run_out(n, [e1, e2], late, run_out);
             return;
         }
         let key = (ends[0].clone(), ends[1].clone());
@@ -581,9 +581,10 @@ impl<'s, 'b> Engine<'s, 'b> {
     /// Runs side `live` on from its cut point within this visit, the other side being ahead
     /// (see `behind`): pairing the regions it still runs here keeps what this node knows
     /// relating the sides, which a node of its own would have to rediscover as invariants.
-    fn run_out(&mut self, n: usize, exits: [&SideExit; 2], live: usize, run_out: usize) {
+    /// False (nothing done) when the side is not at a cut point.
+    fn run_out(&mut self, n: usize, exits: [&SideExit; 2], live: usize, run_out: usize) -> bool {
         let (ExitKind::Cut(addr), Some(st)) = (&exits[live].kind, &exits[live].state) else {
-            return;
+            return false;
         };
         let (addr, st) = (*addr, st.clone());
         for x in self.explore(live, st, addr) {
@@ -595,6 +596,7 @@ impl<'s, 'b> Engine<'s, 'b> {
             pair[live] = &on;
             self.pair(n, pair[0], pair[1], run_out + 1);
         }
+        true
     }
 
     /// A bound on the byte-range lengths of two events under `cond` (0 when they have none).
