@@ -69,6 +69,8 @@ pub struct Solver {
     cache: FxHashMap<TermId, CachedAnswer>,
     pub stats: Stats,
     timeout_ms: u32,
+    /// A tighter limit for the queries in progress (see `set_limit`).
+    limit_ms: Option<u32>,
     deadline: Option<Instant>,
 }
 
@@ -92,8 +94,16 @@ impl Solver {
             cache: FxHashMap::default(),
             stats: Stats::default(),
             timeout_ms,
+            limit_ms: None,
             deadline: None,
         }
+    }
+
+    /// Until it is lifted (`None`), queries give up after `limit` where that is sooner than
+    /// the solver's timeout: for queries whose `Unknown` only costs precision (a candidate
+    /// invariant that is then dropped), not an answer.
+    pub fn set_limit(&mut self, limit: Option<Duration>) {
+        self.limit_ms = limit.map(|l| l.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
     }
 
     /// No query runs past `deadline`: near it, queries get what time is left, and after it
@@ -121,6 +131,9 @@ impl Solver {
             self.stats.cached += 1;
             return Answer::Unsat;
         }
+        let timeout = self
+            .limit_ms
+            .map_or(self.timeout_ms, |l| l.min(self.timeout_ms));
         let budget = match self.deadline {
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now()).as_millis();
@@ -128,9 +141,9 @@ impl Solver {
                     self.stats.unknown += 1;
                     return Answer::Unknown("the overall time budget ran out".into());
                 }
-                (left.min(u128::from(self.timeout_ms))) as u32
+                (left.min(u128::from(timeout))) as u32
             }
-            None => self.timeout_ms,
+            None => timeout,
         };
         let _span = tracing::trace_span!("solver_check", term = formula.0).entered();
         let b = self.lower.boolean(pool, formula);

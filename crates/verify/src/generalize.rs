@@ -663,7 +663,7 @@ fn subsumed(
     }
     for inv in &abs.invariants {
         let i = eng.pool.substitute_all(*inv, &sigma);
-        if !eng.holds(cond, i) {
+        if !eng.holds_speculative(cond, i) {
             tracing::debug!(invariant = %eng.pool.show(*inv, 8), "invariant dropped");
             weaken.bad_invariants.push(*inv);
         }
@@ -690,6 +690,8 @@ fn check_stripes(
 ) {
     // (location, start, extent in the arrival, contents) per side.
     let mut extents: [Vec<(Loc, TermId, TermId, TermId)>; 2] = Default::default();
+    // The old extents, per side in the order of `extents`.
+    let mut olds: [Vec<TermId>; 2] = Default::default();
     for side in 0..2 {
         for (loc, v) in &abs.locs[side] {
             let (Loc::Stripe { anchor, down }, LocValue::Stripe { len, contents, .. }) = (loc, v)
@@ -698,21 +700,31 @@ fn check_stripes(
             };
             let next = eng.pool.substitute_all(*len, sigma);
             let start = stripe::start_of(&mut eng.pool, *anchor, *down, next);
-            if arrival[side].is_some() && !stripe::grows(eng, cond, *len, next) {
-                tracing::debug!(side, len = %eng.pool.show(*len, 6), next = %eng.pool.show(next, 6), "stripe shrinks");
-                weaken.bad_stripes[side].push(loc.clone());
-            }
             extents[side].push((loc.clone(), start, next, *contents));
+            olds[side].push(*len);
         }
     }
     for (side, writes) in moving.into_iter().enumerate() {
+        // The writes each stripe covers: their distances from its start are below the cap,
+        // which is what keeps its extent from wrapping as it grows.
+        let mut covered_by: Vec<Vec<MemWrite>> = vec![Vec::new(); extents[side].len()];
         for w in writes {
-            let covered = extents[side]
+            let by = extents[side]
                 .clone()
                 .into_iter()
-                .any(|(_, start, next, _)| stripe::covers(eng, cond, &w, start, next));
-            if !covered {
-                weaken.moving[side].push(w);
+                .position(|(_, start, next, _)| stripe::covers(eng, cond, &w, start, next));
+            match by {
+                Some(i) => covered_by[i].push(w),
+                None => weaken.moving[side].push(w),
+            }
+        }
+        if arrival[side].is_none() {
+            continue;
+        }
+        for (i, (loc, start, next, _)) in extents[side].clone().into_iter().enumerate() {
+            if !stripe::grows(eng, cond, olds[side][i], next, start, &covered_by[i]) {
+                tracing::debug!(side, len = %eng.pool.show(olds[side][i], 6), next = %eng.pool.show(next, 6), "stripe shrinks");
+                weaken.bad_stripes[side].push(loc);
             }
         }
     }
@@ -796,6 +808,8 @@ fn widen(
     // constant, else a variable, shared across the sides when both values match.
     let mut new_vals: [Vec<(Loc, TermId, TermId)>; 2] = Default::default();
     let first_cond = eng.pool.all(abs.first_path.clone());
+    // New variables and how they grew in one iteration, for `growth_candidates`.
+    let mut growths: Vec<Growth> = Vec::new();
     for side in 0..2 {
         let (Some(f), Some(a)) = (&first[side], &arrival[side]) else {
             continue;
@@ -833,12 +847,34 @@ fn widen(
                 None
             };
             let x = x.unwrap_or_else(|| {
-                eng.pool.fresh_var(
+                let x = eng.pool.fresh_var(
                     format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, loc)),
                     width,
                     VarKind::Abstract,
-                )
+                );
+                if eng.rich_invariants {
+                    add_zero_top(&mut eng.pool, &mut abs, x, &[fv, av]);
+                    // An induction that failed on a back edge (a counter that does not
+                    // count on every path) grew from its value at the head: the first one
+                    // in an exact visit.
+                    if back_edge && let LocValue::Induction { .. } = old {
+                        let before = if eng.visit_exact {
+                            fv
+                        } else {
+                            abstract_value(&mut eng.pool, &old, abs.iter_var)
+                        };
+                        let diff = eng.pool.sub(av, before);
+                        growths.push(Growth {
+                            side,
+                            x,
+                            first: fv,
+                            diff,
+                        });
+                    }
+                }
+                x
             });
+            tracing::debug!(side, loc = %loc_name(eng, loc), back_edge, "weakened to a variable");
             abs.locs[side][i].1 = LocValue::Var(x);
         }
     }
@@ -868,6 +904,11 @@ fn widen(
                     } else {
                         None
                     };
+                    if side == 0
+                        && let Some(x) = adopted
+                    {
+                        shared.push(((fv, av), x, loc.clone()));
+                    }
                     let x = match found.or(adopted) {
                         Some(x) => x,
                         None => {
@@ -878,6 +919,17 @@ fn widen(
                             );
                             if side == 0 {
                                 shared.push(((fv, av), x, loc.clone()));
+                            }
+                            if eng.rich_invariants {
+                                add_zero_top(&mut eng.pool, &mut abs, x, &[fv, av]);
+                            }
+                            if one_iteration && eng.rich_invariants {
+                                growths.push(Growth {
+                                    side,
+                                    x,
+                                    first: fv,
+                                    diff,
+                                });
                             }
                             if !back_edge && let Some(a) = &arrival[side] {
                                 inherit_tests(&mut eng.pool, &mut abs, a, av, x);
@@ -906,6 +958,10 @@ fn widen(
             abs.locs[side].push((loc, value));
         }
     }
+    if let Some(k) = abs.iter_var {
+        let found = growth_candidates(eng, cond, &growths, k);
+        abs.inherited.extend(found);
+    }
     add_stripes(eng, &mut abs, cond, w.moving)?;
     if tracing::enabled!(tracing::Level::DEBUG) {
         for (side, locs) in abs.locs.iter().enumerate() {
@@ -931,6 +987,96 @@ fn widen(
         }
     }
     Ok(())
+}
+
+/// Makes it an invariant that the top bits of the new variable `x` are zero when they are
+/// zero in all its known values (a 32-bit counter in a 64-bit register, a byte in a 32-bit
+/// one). Without it a loop that updates the low half on one path and keeps the register on
+/// another would not be inductive: the variable's top half is arbitrary.
+fn add_zero_top(pool: &mut TermPool, abs: &mut Abstraction, x: TermId, values: &[TermId]) {
+    let w = pool.width(x);
+    // Constants say nothing about how wide the value is: a counter from 0 to 1 may grow.
+    let sizes: &[u16] = if values.iter().all(|v| pool.as_const(*v).is_some()) {
+        &[32]
+    } else {
+        &[8, 16, 32]
+    };
+    for low in sizes.iter().copied().filter(|l| *l < w) {
+        let zero = values.iter().all(|v| {
+            let top = pool.extract(*v, low, w - low);
+            pool.as_const(top) == Some(0)
+        });
+        if zero {
+            let top = pool.extract(x, low, w - low);
+            let z = pool.c(w - low, 0);
+            let inv = pool.eq_(top, z);
+            abs.invariants.push(inv);
+            abs.tried.push(inv);
+            return;
+        }
+    }
+}
+
+/// A variable that grew by `diff` from its `first` value in the node's first iteration.
+struct Growth {
+    side: usize,
+    x: TermId,
+    first: TermId,
+    diff: TermId,
+}
+
+/// Candidate invariants over `k` from how variables grew in the first iteration:
+/// - `x <=u first + 255 * k` for one that grew by at most 255 (a byte added to a sum): it
+///   shows that a sum of bytes fits in a field; `x <=u first + k` for one that grew by at
+///   most 1;
+/// - `sum(x - first) == k` over the variables of one side and width that each grew by at
+///   most 1 (counters that partition the iterations: exactly one counts each), which shows
+///   that the last of them is `k` minus the others.
+fn growth_candidates(eng: &mut Engine, cond: TermId, growths: &[Growth], k: TermId) -> Vec<TermId> {
+    let mut out = Vec::new();
+    // (side, width) -> the counters' distances from their first values.
+    let mut counters: Vec<((usize, u16), Vec<TermId>)> = Vec::new();
+    for g in growths {
+        let w = eng.pool.width(g.x);
+        if w <= 8 {
+            continue;
+        }
+        let one = eng.pool.c(w, 1);
+        let at_most_one = eng.pool.binary(BinOp::Ule, g.diff, one);
+        let byte = eng.pool.c(w, 0xff);
+        let at_most_byte = eng.pool.binary(BinOp::Ule, g.diff, byte);
+        let kw = eng.pool.extract(k, 0, w);
+        let most = if eng.holds_speculative(cond, at_most_one) {
+            let d = eng.pool.sub(g.x, g.first);
+            match counters.iter_mut().find(|(key, _)| *key == (g.side, w)) {
+                Some((_, ds)) => ds.push(d),
+                None => counters.push(((g.side, w), vec![d])),
+            }
+            kw
+        } else if eng.holds_speculative(cond, at_most_byte) {
+            // 255 * k as (k << 8) - k: a shift is cheaper for the solver than a product.
+            let eight = eng.pool.c(w, 8);
+            let shifted = eng.pool.binary(BinOp::Shl, kw, eight);
+            eng.pool.sub(shifted, kw)
+        } else {
+            continue;
+        };
+        let bound = eng.pool.add(g.first, most);
+        out.push(eng.pool.binary(BinOp::Ule, g.x, bound));
+    }
+    for ((_, w), ds) in counters {
+        if ds.len() < 2 {
+            continue;
+        }
+        let pool = &mut eng.pool;
+        let mut sum = ds[0];
+        for d in &ds[1..] {
+            sum = pool.add(sum, *d);
+        }
+        let kw = pool.extract(k, 0, w);
+        out.push(pool.eq_(sum, kw));
+    }
+    out
 }
 
 /// The node's variables at their values on the first arrival (the iteration counter at 0).
@@ -1110,14 +1256,14 @@ fn share_with_original(
         let low = w2.min(width);
         let (a2l, avl) = (eng.pool.extract(*a2, 0, low), eng.pool.extract(av, 0, low));
         let g = eng.pool.eq_(a2l, avl);
-        if !eng.holds(cond, g) {
+        if !eng.holds_speculative(cond, g) {
             continue;
         }
         // Equal first values: the same term, or provably equal on the first arrival (bytes
         // past a read's end are each side's own unknowns, but never read there).
         let (f2l, fvl) = (eng.pool.extract(*f2, 0, low), eng.pool.extract(fv, 0, low));
         let f_eq = eng.pool.eq_(f2l, fvl);
-        if f2l == fvl || eng.holds(first_cond, f_eq) {
+        if f2l == fvl || eng.holds_speculative(first_cond, f_eq) {
             if w2 == width {
                 return (Some(*x), None);
             }
@@ -1235,7 +1381,7 @@ pub fn propose_invariants(
         eng.nodes[n].abs.tried.push(c);
         // It must hold on the first arrival.
         let at_first = eng.pool.substitute_all(c, &sigma0);
-        if !eng.holds(first_cond, at_first) {
+        if !eng.holds_speculative(first_cond, at_first) {
             continue;
         }
         tracing::debug!(invariant = %eng.pool.show(c, 8), "candidate invariant");

@@ -281,7 +281,41 @@ pub fn verify(
     lib: &tandem_stubs::Library,
     config: &Config,
 ) -> Result<Report, VerifyError> {
-    verify_with(original, patched, lib, config, |_| {})
+    let first = verify_with(original, patched, lib, config, false, |_| {})?;
+    let unconfirmed_only = first.verdict == Verdict::Inconclusive
+        && first
+            .reasons
+            .iter()
+            .all(|r| matches!(r, Reason::Unconfirmed(_)));
+    let left = config
+        .budgets
+        .total
+        .saturating_sub(Duration::from_secs_f64(first.stats.seconds));
+    if !unconfirmed_only || left.is_zero() {
+        return Ok(first);
+    }
+    // A difference the abstraction could not rule out and replay could not confirm: try
+    // again with the invariant templates that make every query dearer (bounds on sums, zero
+    // top halves), which most pairs do not need.
+    tracing::debug!("second pass with richer invariants");
+    let mut again = config.clone();
+    again.budgets.total = left;
+    let second = verify_with(original, patched, lib, &again, true, |_| {})?;
+    let decided = matches!(second.verdict, Verdict::Equivalent | Verdict::Inequivalent);
+    let mut report = if decided {
+        second.clone()
+    } else {
+        first.clone()
+    };
+    report.stats.seconds = first.stats.seconds + second.stats.seconds;
+    let (mut solver, other) = if decided {
+        (second.stats.solver, &first.stats.solver)
+    } else {
+        (first.stats.solver, &second.stats.solver)
+    };
+    solver.add(other);
+    report.stats.solver = solver;
+    Ok(report)
 }
 
 /// [`verify`], with a hook that sees the engine after the fixpoint and before failures are
@@ -291,6 +325,7 @@ fn verify_with(
     patched: (&str, &Binary),
     lib: &tandem_stubs::Library,
     config: &Config,
+    rich_invariants: bool,
     after_fixpoint: impl FnOnce(&mut product::Engine),
 ) -> Result<Report, VerifyError> {
     let start = Instant::now();
@@ -326,10 +361,13 @@ fn verify_with(
         deadline,
         true,
     );
+    eng.rich_invariants = rich_invariants;
     eng.add_root(states, addrs);
-    // Cheap first: concrete runs on random inputs find most differences at once.
-    if let Some(cx) =
-        replay::random_testing(&mut eng, [&sides[0], &sides[1]], lib, config, 48, 0x7A4D)
+    // Cheap first: concrete runs on random inputs find most differences at once (a second
+    // pass has run them already).
+    if !rich_invariants
+        && let Some(cx) =
+            replay::random_testing(&mut eng, [&sides[0], &sides[1]], lib, config, 48, 0x7A4D)
     {
         return Ok(Report {
             verdict: Verdict::Inequivalent,
@@ -421,7 +459,7 @@ mod tests {
         let honest = verify(("o", &ob), ("p", &pb), &lib, &config).expect("verify");
         assert_eq!(honest.verdict, Verdict::Equivalent, "{:?}", honest.reasons);
 
-        let report = verify_with(("o", &ob), ("p", &pb), &lib, &config, |eng| {
+        let report = verify_with(("o", &ob), ("p", &pb), &lib, &config, false, |eng| {
             let condition = eng.pool.tru();
             eng.failures.push(Failure {
                 node: "injected".into(),

@@ -12,7 +12,7 @@
 //! side ends in some exit, so the exit pairs cover every execution.
 
 use std::collections::{BTreeSet, HashMap};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tandem_symex::{
     Event, ExitKind, Explorer, Frame, Machine, RegionExit, SymState, TermId, TermPool,
@@ -59,6 +59,11 @@ impl Point {
 /// The most regions a side behind the other runs on within one visit.
 const MAX_RUN_OUT: usize = 2;
 
+/// How long a speculative query (`Engine::holds_speculative`) may run. Invariant checks mostly
+/// answer in tens of milliseconds; one that runs for seconds is usually a candidate that does
+/// not hold, and a dropped candidate costs precision, never soundness.
+const SPECULATIVE_QUERY: Duration = Duration::from_secs(2);
+
 /// The most nodes one pair of points gets (one per form of deferred events).
 const MAX_NODES_PER_POINT: usize = 8;
 
@@ -96,7 +101,7 @@ pub struct Engine<'s, 'b> {
     pub failures: Vec<Failure>,
     /// Whether the node being visited had exact states when the visit started (its
     /// abstraction may be widened during the visit, by its own back edge).
-    visit_exact: bool,
+    pub visit_exact: bool,
     /// The node and visit each failure of an abstract visit was found in.
     failure_visits: Vec<Option<(usize, u32)>>,
     pub reasons: Vec<Reason>,
@@ -104,6 +109,9 @@ pub struct Engine<'s, 'b> {
     pub deadline: Instant,
     /// Whether nodes are widened (proof mode) or unrolled (exact search for counterexamples).
     pub widen: bool,
+    /// Whether widening proposes the invariant templates that make queries dearer (a second
+    /// pass, for pairs the first could not decide).
+    pub rich_invariants: bool,
     pub stats: EngineStats,
 }
 
@@ -151,6 +159,7 @@ impl<'s, 'b> Engine<'s, 'b> {
             budgets,
             deadline,
             widen,
+            rich_invariants: false,
             stats: EngineStats::default(),
         }
     }
@@ -187,6 +196,15 @@ impl<'s, 'b> Engine<'s, 'b> {
             self.solver.prove(&mut self.pool, cond, goal),
             tandem_smt::Answer::Unsat
         )
+    }
+
+    /// Like `holds`, for a query whose `Unknown` only costs precision (a candidate invariant
+    /// dropped): it gives up after [`SPECULATIVE_QUERY`].
+    pub fn holds_speculative(&mut self, cond: TermId, goal: TermId) -> bool {
+        self.solver.set_limit(Some(SPECULATIVE_QUERY));
+        let held = self.holds(cond, goal);
+        self.solver.set_limit(None);
+        held
     }
 
     fn reason(&mut self, r: Reason) {

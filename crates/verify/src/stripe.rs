@@ -160,13 +160,38 @@ pub fn covers(eng: &mut Engine, cond: TermId, w: &MemWrite, start: TermId, len: 
     eng.holds(c, goal)
 }
 
-/// Whether the old extent `len` lies inside the new one.
-pub fn grows(eng: &mut Engine, cond: TermId, len: TermId, next: TermId) -> bool {
+/// Whether the old extent `len` lies inside the new one. The writes the stripe covers in this
+/// arrival lie less than [`STRIPE_MAX`] bytes from its `start` (`covers` checked it), so the
+/// extent did not wrap around to reach them: a loop's `k <= k + 1` holds because iteration
+/// `k` wrote at distance `k`.
+pub fn grows(
+    eng: &mut Engine,
+    cond: TermId,
+    len: TermId,
+    next: TermId,
+    start: TermId,
+    covered: &[MemWrite],
+) -> bool {
     if len == next {
         return true;
     }
-    let goal = eng.pool.binary(BinOp::Ule, len, next);
-    eng.holds(cond, goal)
+    let pool = &mut eng.pool;
+    let cap = pool.c(64, u128::from(STRIPE_MAX));
+    let mut facts = vec![cond];
+    for w in covered {
+        let d = pool.sub(w.addr, start);
+        let near = pool.ult(d, cap);
+        facts.push(match w.guard {
+            Some(g) => {
+                let ng = pool.not(g);
+                pool.or(ng, near)
+            }
+            None => near,
+        });
+    }
+    let assumed = pool.all(facts);
+    let goal = pool.binary(BinOp::Ule, len, next);
+    eng.holds(assumed, goal)
 }
 
 /// One side's view of a stripe in an arrival: its memory and where the stripe is.
