@@ -1,18 +1,20 @@
 //! Comparing observable events: when are two events the same?
 
-use tandem_symex::{Event, EventArg, TermId, TermPool};
+use tandem_symex::{Event, EventArg, TermId, TermPool, VarKind};
 
-/// Reads byte `i` of a byte-range argument of one side's event.
-pub type ByteReader<'a> = dyn FnMut(&mut TermPool, usize, &EventArg, u64) -> TermId + 'a;
+/// Reads the byte at an offset (a 64-bit term) in a byte-range argument of one side's event.
+pub type ByteReader<'a> = dyn FnMut(&mut TermPool, usize, &EventArg, TermId) -> TermId + 'a;
 
 /// A boolean term that holds exactly when the two events are the same; `None` when they can
-/// never be (different kinds or names). Byte ranges are compared up to `bound` bytes (the
-/// caller proved both lengths are at most that).
+/// never be (different kinds or names). Byte ranges are compared byte by byte up to `bound`
+/// bytes (the caller proved both lengths are at most that), or without a bound at one offset
+/// that may be any (a fresh variable: the equality holds for every offset when it holds for
+/// that one).
 pub fn event_eq(
     pool: &mut TermPool,
     a: &Event,
     b: &Event,
-    bound: u64,
+    bound: Option<u64>,
     read: &mut ByteReader,
 ) -> Option<TermId> {
     match (a, b) {
@@ -61,7 +63,7 @@ fn arg_eq(
     pool: &mut TermPool,
     a: &EventArg,
     b: &EventArg,
-    bound: u64,
+    bound: Option<u64>,
     read: &mut ByteReader,
 ) -> Option<TermId> {
     match (a, b) {
@@ -74,18 +76,28 @@ fn arg_eq(
         (EventArg::Bytes { len: la, .. }, EventArg::Bytes { len: lb, .. }) => {
             let (la, lb) = (*la, *lb);
             let mut conj = vec![pool.eq_(la, lb)];
+            let Some(bound) = bound else {
+                let o = pool.fresh_var("byte", 64, VarKind::Abstract);
+                let x = read(pool, 0, a, o);
+                let y = read(pool, 1, b, o);
+                let inside = pool.ult(o, la);
+                let same = pool.eq_(x, y);
+                let outside = pool.not(inside);
+                conj.push(pool.or(outside, same));
+                return Some(pool.all(conj));
+            };
             let n = match pool.as_const(la) {
                 Some(c) => (c as u64).min(bound),
                 None => bound,
             };
             // Byte i matters only when it is inside the (common) length.
             for i in 0..n {
-                let x = read(pool, 0, a, i);
-                let y = read(pool, 1, b, i);
+                let k = pool.c(64, u128::from(i));
+                let x = read(pool, 0, a, k);
+                let y = read(pool, 1, b, k);
                 if x == y {
                     continue;
                 }
-                let k = pool.c(64, u128::from(i));
                 let inside = pool.ult(k, la);
                 let same = pool.eq_(x, y);
                 let outside = pool.not(inside);

@@ -42,6 +42,11 @@ pub enum Loc {
         anchor: TermId,
         down: bool,
     },
+    /// Memory written by ranges at a fixed address (a `read` into a buffer, another loop's
+    /// stripe): the block of bytes from `addr` that such writes reached.
+    Block {
+        addr: TermId,
+    },
     /// A value in the events the side has pending at the node (see `pending`).
     Event {
         index: u16,
@@ -59,6 +64,14 @@ pub enum LocValue {
     /// The stripe's bytes `0 .. len` are `contents[offset]`.
     Stripe {
         len: TermId,
+        contents: TermId,
+        offset: TermId,
+    },
+    /// The block's bytes `0 .. len` (`len`, a variable, at most `max`) are
+    /// `contents[offset]`.
+    Block {
+        len: TermId,
+        max: u64,
         contents: TermId,
         offset: TermId,
     },
@@ -126,7 +139,9 @@ fn value_of(
             &eng_side.image,
             &eng_side.image,
         ),
-        Loc::Stripe { .. } => unreachable!("a stripe has no single value; callers skip it"),
+        Loc::Stripe { .. } | Loc::Block { .. } => {
+            unreachable!("a stripe or block has no single value; callers skip it")
+        }
     }
 }
 
@@ -203,7 +218,8 @@ fn counter_value(
 
 /// The locations whose values may differ between two states of one side: live registers (but
 /// the program counter), ghost globals, and memory cells written after their common history;
-/// and the writes at moving addresses. The node's own stripe writes are not changes.
+/// and the writes at moving addresses. The node's own stripe and block writes (their fill is
+/// in `own_fills`) are not changes; another range write is a block.
 fn changed_locations(
     pool: &mut TermPool,
     pc: u16,
@@ -211,6 +227,7 @@ fn changed_locations(
     a: &SymState,
     b: &SymState,
     node_vars: &FxHashSet<TermId>,
+    own_fills: &FxHashSet<TermId>,
 ) -> Result<Changed, String> {
     let mut out = Changed {
         locs: Vec::new(),
@@ -230,8 +247,17 @@ fn changed_locations(
     for w in sa.iter().chain(&sb) {
         let size = match &w.kind {
             WriteKind::Value { size, .. } => u16::from(*size),
-            WriteKind::Range { fill, .. } if mentions_any(pool, *fill, node_vars) => continue,
-            WriteKind::Range { .. } => return Err("a loop writes a range of memory".into()),
+            WriteKind::Range { fill, .. } if own_fills.contains(fill) => continue,
+            WriteKind::Range { .. } => {
+                if mentions_any(pool, w.addr, node_vars) {
+                    return Err("a loop writes a range of memory at a moving address".into());
+                }
+                let loc = Loc::Block { addr: w.addr };
+                if !out.locs.contains(&loc) {
+                    out.locs.push(loc);
+                }
+                continue;
+            }
         };
         if mentions_any(pool, w.addr, node_vars) {
             out.moving.push(w.clone());
@@ -268,6 +294,59 @@ fn mentions_any(pool: &TermPool, t: TermId, vars: &FxHashSet<TermId>) -> bool {
     !vars.is_empty() && pool.free_vars(t).iter().any(|v| vars.contains(v))
 }
 
+/// The fills of the range writes the node's rebuilt states carry (its stripes and blocks).
+fn own_fills(pool: &mut TermPool, abs: &Abstraction) -> FxHashSet<TermId> {
+    let mut out = FxHashSet::default();
+    for (_, v) in abs.locs.iter().flatten() {
+        if let LocValue::Stripe {
+            contents, offset, ..
+        }
+        | LocValue::Block {
+            contents, offset, ..
+        } = v
+        {
+            out.insert(pool.select(*contents, *offset));
+        }
+    }
+    out
+}
+
+/// How far the range writes at `addr` since the common history of `first` and `arrival`
+/// reached, and the largest bound any of them has: the most of their lengths (a guarded
+/// write counts only when its guard holds). `None` when there are none.
+fn block_extent(
+    pool: &mut TermPool,
+    first: &SymState,
+    arrival: &SymState,
+    addr: TermId,
+) -> Option<(TermId, u64)> {
+    let (_, sa, sb) = first.mem.split_common(&arrival.mem);
+    let mut out: Option<(TermId, u64)> = None;
+    for w in sa.iter().chain(&sb) {
+        let WriteKind::Range { len, max, .. } = &w.kind else {
+            continue;
+        };
+        if w.addr != addr {
+            continue;
+        }
+        let l = match w.guard {
+            Some(g) => {
+                let z = pool.c(64, 0);
+                pool.ite(g, *len, z)
+            }
+            None => *len,
+        };
+        out = Some(match out {
+            None => (l, *max),
+            Some((m, mx)) => {
+                let lt = pool.ult(m, l);
+                (pool.ite(lt, l, m), mx.max(*max))
+            }
+        });
+    }
+    out
+}
+
 /// The node's variables (iteration counter and location variables).
 fn node_vars(abs: &Abstraction) -> FxHashSet<TermId> {
     let mut s = FxHashSet::default();
@@ -281,6 +360,10 @@ fn node_vars(abs: &Abstraction) -> FxHashSet<TermId> {
                     s.insert(*x);
                 }
                 LocValue::Stripe { contents, .. } => {
+                    s.insert(*contents);
+                }
+                LocValue::Block { len, contents, .. } => {
+                    s.insert(*len);
                     s.insert(*contents);
                 }
                 LocValue::Induction { .. } => {}
@@ -302,7 +385,9 @@ fn abstract_value(pool: &mut TermPool, v: &LocValue, k: Option<TermId>) -> TermI
             let m = pool.binary(BinOp::Mul, kw, s);
             pool.add(*first, m)
         }
-        LocValue::Stripe { .. } => unreachable!("a stripe is memory, not a value"),
+        LocValue::Stripe { .. } | LocValue::Block { .. } => {
+            unreachable!("a stripe or block is memory, not a value")
+        }
     }
 }
 
@@ -332,6 +417,26 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
                     &mut eng.pool,
                     start,
                     *len,
+                    stripe::STRIPE_MAX,
+                    *contents,
+                    *offset,
+                ));
+            }
+            if let (
+                Loc::Block { addr },
+                LocValue::Block {
+                    len,
+                    max,
+                    contents,
+                    offset,
+                },
+            ) = (loc, v)
+            {
+                st.mem.push(stripe::write(
+                    &mut eng.pool,
+                    *addr,
+                    *len,
+                    *max,
                     *contents,
                     *offset,
                 ));
@@ -339,14 +444,16 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
         }
         let mut pending = abs.first_pending[side].clone();
         for (loc, v) in &abs.locs[side] {
-            if matches!(v, LocValue::Stripe { .. }) {
+            if matches!(v, LocValue::Stripe { .. } | LocValue::Block { .. }) {
                 continue;
             }
             let t = abstract_value(&mut eng.pool, v, abs.iter_var);
             match loc {
                 Loc::Reg(id) => st.regs[usize::from(*id)] = t,
                 Loc::Ghost(name) => st.set_ghost(name, t),
-                Loc::Stripe { .. } => unreachable!("a stripe location holds a stripe value"),
+                Loc::Stripe { .. } | Loc::Block { .. } => {
+                    unreachable!("a stripe or block location holds a stripe or block value")
+                }
                 Loc::Event { index, arg } => {
                     pending::set_value(&eng.pool, &mut pending, *index, *arg, t)
                 }
@@ -571,8 +678,12 @@ fn subsumed(
     let first = abs.first.clone().unwrap_or_default();
     let first_pending = &abs.first_pending;
     let vars = node_vars(&abs);
+    let fills = own_fills(&mut eng.pool, &abs);
     let pc = eng.sides[0].prog.desc().pc.id;
     let mut weaken = Weaken::default();
+    // Each side's blocks with their extents in the arrival: (location, start, extent,
+    // contents).
+    let mut blocks: [Vec<(Loc, TermId, TermId, TermId)>; 2] = Default::default();
     let mut sigma: FxHashMap<TermId, TermId> = FxHashMap::default();
     // (side, location, expected, actual); `expected` is an abstract term to substitute, or
     // (for a variable bound earlier) an arrival term already.
@@ -590,7 +701,7 @@ fn subsumed(
         };
         // Locations changed from the first arrival must all be abstracted.
         let live = live_regs(eng, n, side);
-        let mut changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars) {
+        let mut changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars, &fills) {
             Ok(c) => c,
             Err(_) => {
                 weaken.new_locs[side].push(Loc::Ghost("<memory>".into()));
@@ -608,7 +719,9 @@ fn subsumed(
                 continue;
             }
             // A cell written again with the value it had (a return address a call pushes
-            // anew, say) has not changed.
+            // anew, say) has not changed; nor has one whose value only reads differently (a
+            // variable in memory read back through stores at indices the path keeps apart
+            // from it, at `-O0`).
             if matches!(loc, Loc::Cell { .. }) {
                 let fv = value_of(
                     &mut eng.pool,
@@ -621,12 +734,46 @@ fn subsumed(
                 if fv == av {
                     continue;
                 }
+                if has_ite(&eng.pool, av) {
+                    let same = eng.pool.eq_(fv, av);
+                    if eng.holds_speculative(cond, same) {
+                        continue;
+                    }
+                }
             }
             weaken.new_locs[side].push(loc);
         }
         moving[side] = changed.moving;
         for (loc, v) in &abs.locs[side] {
-            if matches!(v, LocValue::Stripe { .. }) {
+            if let (
+                Loc::Block { addr },
+                LocValue::Block {
+                    len, max, contents, ..
+                },
+            ) = (loc, v)
+            {
+                // The block's length is bound to how far the arrival's range writes at its
+                // address reached (none: 0); the contents are free.
+                let (reach, most) = block_extent(&mut eng.pool, f, a, *addr)
+                    .unwrap_or_else(|| (eng.pool.c(64, 0), 0));
+                if most > *max {
+                    weaken.bad_locs[side].push(loc.clone());
+                }
+                // A block the sides share has one length: the patched side's must match.
+                match sigma.get(len) {
+                    Some(bound) => {
+                        obligations.push((side, loc.clone(), Expected::Arrival(*bound), reach))
+                    }
+                    None => {
+                        sigma.insert(*len, reach);
+                    }
+                }
+                let cap = eng.pool.c(64, u128::from(*max));
+                let under = eng.pool.ult(reach, cap);
+                let extent = eng.pool.ite(under, reach, cap);
+                blocks[side].push((loc.clone(), *addr, extent, *contents));
+            }
+            if matches!(v, LocValue::Stripe { .. } | LocValue::Block { .. }) {
                 continue;
             }
             let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
@@ -643,7 +790,31 @@ fn subsumed(
                     let t = abstract_value(&mut eng.pool, v, abs.iter_var);
                     obligations.push((side, loc.clone(), Expected::Abstract(t), av));
                 }
-                LocValue::Stripe { .. } => {}
+                LocValue::Stripe { .. } | LocValue::Block { .. } => {}
+            }
+        }
+    }
+    // A block the sides share holds the same bytes on both.
+    if let (Some(a0), Some(a1)) = (&arrival[0], &arrival[1]) {
+        for (l1, s1, e1, c1) in blocks[1].clone() {
+            let Some((_, s0, e0, _)) = blocks[0].iter().find(|b| b.3 == c1).cloned() else {
+                continue;
+            };
+            let v0 = stripe::StripeView {
+                side: eng.sides[0],
+                state: a0,
+                start: s0,
+                len: e0,
+            };
+            let v1 = stripe::StripeView {
+                side: eng.sides[1],
+                state: a1,
+                start: s1,
+                len: e1,
+            };
+            if !stripe::same_contents(eng, cond, &v0, &v1) {
+                tracing::debug!(block = %loc_name(eng, &l1), "block contents differ");
+                weaken.split_stripes.push(l1);
             }
         }
     }
@@ -772,11 +943,12 @@ fn widen(
         .any(|l| matches!(l, Loc::Ghost(g) if g == "<memory>"))
     {
         let vars = node_vars(&abs);
+        let fills = own_fills(&mut eng.pool, &abs);
         let pc = eng.sides[0].prog.desc().pc.id;
         for side in 0..2 {
             if let (Some(f), Some(a)) = (&first[side], &arrival[side]) {
                 let live = live_regs(eng, n, side);
-                changed_locations(&mut eng.pool, pc, live, f, a, &vars)?;
+                changed_locations(&mut eng.pool, pc, live, f, a, &vars, &fills)?;
             }
         }
     }
@@ -793,7 +965,9 @@ fn widen(
             VarKind::Memory,
         );
         for (l, v) in abs.locs[1].iter_mut() {
-            if let (true, LocValue::Stripe { contents, .. }) = (l == loc, v) {
+            if let (true, LocValue::Stripe { contents, .. } | LocValue::Block { contents, .. }) =
+                (l == loc, v)
+            {
                 *contents = fresh;
             }
         }
@@ -810,11 +984,16 @@ fn widen(
     let first_cond = eng.pool.all(abs.first_path.clone());
     // New variables and how they grew in one iteration, for `growth_candidates`.
     let mut growths: Vec<Growth> = Vec::new();
+    let mut new_blocks: [Vec<TermId>; 2] = Default::default();
     for side in 0..2 {
         let (Some(f), Some(a)) = (&first[side], &arrival[side]) else {
             continue;
         };
         for loc in &w.new_locs[side] {
+            if let Loc::Block { addr } = loc {
+                new_blocks[side].push(*addr);
+                continue;
+            }
             let fv = value_of(&mut eng.pool, eng.sides[side], f, &first_pending[side], loc);
             let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
             new_vals[side].push((loc.clone(), fv, av));
@@ -838,6 +1017,36 @@ fn widen(
                 LocValue::Induction { first, .. } => eng.pool.width(*first),
                 // Stripes are checked on their own (`check_stripes`).
                 LocValue::Stripe { .. } => continue,
+                // A block whose writes may now be longer: its bound grows. A patched block
+                // that no longer matches the original's gets its own length and contents.
+                LocValue::Block { .. } => {
+                    let shared_len: Vec<TermId> = abs.locs[0]
+                        .iter()
+                        .filter_map(|(_, v)| match v {
+                            LocValue::Block { len, .. } => Some(*len),
+                            _ => None,
+                        })
+                        .collect();
+                    let name = format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, loc));
+                    if let (
+                        Loc::Block { addr },
+                        LocValue::Block {
+                            len, max, contents, ..
+                        },
+                    ) = (loc, &mut abs.locs[side][i].1)
+                    {
+                        if let Some((_, most)) = block_extent(&mut eng.pool, f, a, *addr) {
+                            *max = (*max).max(most);
+                        }
+                        if side == 1 && shared_len.contains(len) {
+                            *len = eng
+                                .pool
+                                .fresh_var(format!("{name}.len"), 64, VarKind::Abstract);
+                            *contents = eng.pool.fresh_var(name, 0, VarKind::Memory);
+                        }
+                    }
+                    continue;
+                }
             };
             let fv = value_of(&mut eng.pool, eng.sides[side], f, &first_pending[side], loc);
             let av = value_of(&mut eng.pool, eng.sides[side], a, &pending[side], loc);
@@ -882,7 +1091,22 @@ fn widen(
     for (side, vals) in new_vals.iter_mut().enumerate() {
         for (loc, fv, av) in std::mem::take(vals) {
             let width = eng.pool.width(fv);
-            let diff = eng.pool.sub(av, fv);
+            let mut av = av;
+            let mut diff = eng.pool.sub(av, fv);
+            if one_iteration && eng.pool.as_const(diff).is_none() && eng.pool.as_const(fv).is_some()
+            {
+                // A counter (it starts at a constant) read back from memory after a store at
+                // an index the symbolic execution could not tell apart from it (`-O0`): the
+                // arrival's value may step by a constant once the aliasing cases are ruled
+                // out.
+                let pruned = prune_ites(eng, cond, av);
+                if pruned != av {
+                    let d = eng.pool.sub(pruned, fv);
+                    if eng.pool.as_const(d).is_some() {
+                        (av, diff) = (pruned, d);
+                    }
+                }
+            }
             let value = match eng.pool.as_const(diff) {
                 Some(d) if d != 0 && one_iteration => {
                     if abs.iter_var.is_none() {
@@ -962,6 +1186,7 @@ fn widen(
         let found = growth_candidates(eng, cond, &growths, k);
         abs.inherited.extend(found);
     }
+    add_blocks(eng, &mut abs, &first, arrival, cond, new_blocks);
     add_stripes(eng, &mut abs, cond, w.moving)?;
     if tracing::enabled!(tracing::Level::DEBUG) {
         for (side, locs) in abs.locs.iter().enumerate() {
@@ -987,6 +1212,57 @@ fn widen(
         }
     }
     Ok(())
+}
+
+/// Whether `t` has an `ite` inside: a read that may have seen one of several stores.
+fn has_ite(pool: &TermPool, t: TermId) -> bool {
+    let mut seen = FxHashSet::default();
+    let mut stack = vec![t];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        if matches!(pool.node(x), Node::Ite(..)) {
+            return true;
+        }
+        stack.extend(pool.children(x));
+    }
+    false
+}
+
+/// The most `ite` conditions [`prune_ites`] asks the solver about.
+const MAX_PRUNED: usize = 16;
+
+/// `t` with the `ite`s whose condition is false under `cond` replaced by their else branch
+/// (equal to `t` under `cond`). Memory reads through stores at symbolic addresses are `ite`s
+/// on the addresses being equal, which the path usually rules out.
+fn prune_ites(eng: &mut Engine, cond: TermId, t: TermId) -> TermId {
+    let mut conds = Vec::new();
+    let mut seen = FxHashSet::default();
+    let mut stack = vec![t];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        if let Node::Ite(c, _, _) = eng.pool.node(x)
+            && !conds.contains(c)
+        {
+            conds.push(*c);
+        }
+        stack.extend(eng.pool.children(x));
+    }
+    let mut falses: FxHashMap<TermId, TermId> = FxHashMap::default();
+    for c in conds.into_iter().take(MAX_PRUNED) {
+        let nc = eng.pool.not(c);
+        if eng.holds_speculative(cond, nc) {
+            let f = eng.pool.bool(false);
+            falses.insert(c, f);
+        }
+    }
+    if falses.is_empty() {
+        return t;
+    }
+    eng.pool.substitute_all(t, &falses)
 }
 
 /// Makes it an invariant that the top bits of the new variable `x` are zero when they are
@@ -1090,6 +1366,10 @@ fn first_sigma(eng: &mut Engine, abs: &Abstraction) -> FxHashMap<TermId, TermId>
     for (side, f) in first.iter().enumerate() {
         if let Some(f) = f {
             for (loc, v) in &abs.locs[side] {
+                if let LocValue::Block { len, .. } = v {
+                    let z = eng.pool.c(64, 0);
+                    sigma0.insert(*len, z);
+                }
                 if let LocValue::Var(x) = v {
                     let fv = value_of(
                         &mut eng.pool,
@@ -1104,6 +1384,82 @@ fn first_sigma(eng: &mut Engine, abs: &Abstraction) -> FxHashMap<TermId, TermId>
         }
     }
     sigma0
+}
+
+/// Abstracts the blocks range writes reached: a length variable (bound on each arrival) and
+/// fresh contents, shared with the original's block when the arrival holds the same bytes in
+/// both.
+fn add_blocks(
+    eng: &mut Engine,
+    abs: &mut Abstraction,
+    first: &[Option<SymState>; 2],
+    arrival: &[Option<SymState>; 2],
+    cond: TermId,
+    new_blocks: [Vec<TermId>; 2],
+) {
+    // The original's new blocks: (contents, length, start, extent in the arrival).
+    let mut originals: Vec<(TermId, TermId, TermId, TermId)> = Vec::new();
+    for (side, addrs) in new_blocks.into_iter().enumerate() {
+        let (Some(f), Some(a)) = (&first[side], &arrival[side]) else {
+            continue;
+        };
+        for addr in addrs {
+            let Some((reach, max)) = block_extent(&mut eng.pool, f, a, addr) else {
+                continue;
+            };
+            let loc = Loc::Block { addr };
+            let cap = eng.pool.c(64, u128::from(max));
+            let under = eng.pool.ult(reach, cap);
+            let extent = eng.pool.ite(under, reach, cap);
+            let mut shared = None;
+            if side == 1
+                && let Some(a0) = &arrival[0]
+            {
+                for (c0, l0, s0, e0) in originals.clone() {
+                    let v0 = stripe::StripeView {
+                        side: eng.sides[0],
+                        state: a0,
+                        start: s0,
+                        len: e0,
+                    };
+                    let v1 = stripe::StripeView {
+                        side: eng.sides[1],
+                        state: a,
+                        start: addr,
+                        len: extent,
+                    };
+                    if stripe::same_contents(eng, cond, &v0, &v1) {
+                        shared = Some((c0, l0));
+                        originals.retain(|o| o.0 != c0);
+                        break;
+                    }
+                }
+            }
+            let name = format!("{}{}", eng.sides[side].id.tag(), loc_name(eng, &loc));
+            // A shared block has the original's contents and length.
+            let (contents, len) = shared.unwrap_or_else(|| {
+                (
+                    eng.pool.fresh_var(name.clone(), 0, VarKind::Memory),
+                    eng.pool
+                        .fresh_var(format!("{name}.len"), 64, VarKind::Abstract),
+                )
+            });
+            if side == 0 {
+                originals.push((contents, len, addr, extent));
+            }
+            let offset = eng.pool.fresh_var("offset", 64, VarKind::Abstract);
+            tracing::debug!(side, block = %name, reach = %eng.pool.show(reach, 6), max, shared = shared.is_some(), "block");
+            abs.locs[side].push((
+                loc,
+                LocValue::Block {
+                    len,
+                    max,
+                    contents,
+                    offset,
+                },
+            ));
+        }
+    }
 }
 
 /// Turns the writes at moving addresses into stripes: cells the first iteration wrote are
@@ -1283,6 +1639,7 @@ fn loc_name(eng: &Engine, loc: &Loc) -> String {
         Loc::Ghost(g) => g.clone(),
         Loc::Cell { addr, .. } => format!("mem{}", addr.0),
         Loc::Stripe { anchor, .. } => format!("stripe{}", anchor.0),
+        Loc::Block { addr } => format!("block{}", addr.0),
         Loc::Event { index, arg } => format!("event{index}.{arg}"),
     }
 }

@@ -59,6 +59,10 @@ impl Point {
 /// The most regions a side behind the other runs on within one visit.
 const MAX_RUN_OUT: usize = 2;
 
+/// The longest byte range in an event compared byte by byte (one small term per byte, which
+/// the solver decides fast); a longer one is compared at a symbolic offset.
+const MAX_UNROLLED_RANGE: u64 = 4096;
+
 /// How long a speculative query (`Engine::holds_speculative`) may run. Invariant checks mostly
 /// answer in tens of milliseconds; one that runs for seconds is usually a candidate that does
 /// not hold, and a dropped candidate costs precision, never soundness.
@@ -464,23 +468,19 @@ impl<'s, 'b> Engine<'s, 'b> {
                 continue;
             }
             let (a, b) = (a.clone(), b.clone());
-            let Some(bound) = self.range_bound(cond, &a, &b) else {
-                let where_ = self.describe_node(n);
-                self.reason(Reason::Budget(format!(
-                    "a byte range in an event at {where_} may be longer than 4096 bytes"
-                )));
-                return;
-            };
+            // Short ranges are compared byte by byte, longer ones (or of no known bound) at
+            // a symbolic offset.
+            let bound = self.range_bound(cond, &a, &b);
             let sides = self.sides;
             let mut read = |pool: &mut TermPool,
                             side: usize,
                             arg: &tandem_symex::EventArg,
-                            i: u64|
+                            offset: TermId|
              -> TermId {
                 let tandem_symex::EventArg::Bytes { base, mem, .. } = arg else {
                     return pool.c(8, 0);
                 };
-                let addr = pool.add_const(*base, u128::from(i));
+                let addr = pool.add(*base, offset);
                 tandem_symex::load_byte(pool, mem, addr, &sides[side].image, &sides[side].image)
             };
             let eq = event_eq(&mut self.pool, &a, &b, bound, &mut read);
@@ -617,7 +617,8 @@ impl<'s, 'b> Engine<'s, 'b> {
         true
     }
 
-    /// A bound on the byte-range lengths of two events under `cond` (0 when they have none).
+    /// A bound of at most [`MAX_UNROLLED_RANGE`] on the byte-range lengths of two events
+    /// under `cond` (0 when they have none); `None` when there is no such bound.
     fn range_bound(&mut self, cond: TermId, a: &Event, b: &Event) -> Option<u64> {
         let lens: Vec<TermId> = crate::events::range_lengths(a)
             .into_iter()
@@ -634,10 +635,13 @@ impl<'s, 'b> Engine<'s, 'b> {
                 None => symbolic.push(l),
             }
         }
+        if max > MAX_UNROLLED_RANGE {
+            return None;
+        }
         if symbolic.is_empty() {
             return Some(max);
         }
-        'bounds: for b in [64u64, 256, 4096] {
+        'bounds: for b in [64u64, 256, MAX_UNROLLED_RANGE] {
             for &l in &symbolic {
                 let k = self.pool.c(64, u128::from(b));
                 let le = self.pool.binary(tandem_ir::BinOp::Ule, l, k);

@@ -267,11 +267,13 @@ pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe)
     eng.holds(cond, goal)
 }
 
-/// The memory write that puts a stripe into a rebuilt input state.
+/// The memory write that puts a stripe (or a block, whose `len` is at most `max`) into a
+/// rebuilt input state.
 pub fn write(
     pool: &mut TermPool,
     start: TermId,
     len: TermId,
+    max: u64,
     contents: TermId,
     offset: TermId,
 ) -> MemWrite {
@@ -281,7 +283,7 @@ pub fn write(
         guard: None,
         kind: WriteKind::Range {
             len,
-            max: STRIPE_MAX,
+            max,
             fill,
             offset,
         },
