@@ -302,19 +302,13 @@ pub fn verify(
     again.budgets.total = left;
     let second = verify_with(original, patched, lib, &again, true, |_| {})?;
     let decided = matches!(second.verdict, Verdict::Equivalent | Verdict::Inequivalent);
-    let mut report = if decided {
-        second.clone()
+    let (mut report, other) = if decided {
+        (second, first)
     } else {
-        first.clone()
+        (first, second)
     };
-    report.stats.seconds = first.stats.seconds + second.stats.seconds;
-    let (mut solver, other) = if decided {
-        (second.stats.solver, &first.stats.solver)
-    } else {
-        (first.stats.solver, &second.stats.solver)
-    };
-    solver.add(other);
-    report.stats.solver = solver;
+    report.stats.seconds += other.stats.seconds;
+    report.stats.solver.add(&other.stats.solver);
     Ok(report)
 }
 
