@@ -681,9 +681,8 @@ fn subsumed(
     let fills = own_fills(&mut eng.pool, &abs);
     let pc = eng.sides[0].prog.desc().pc.id;
     let mut weaken = Weaken::default();
-    // Each side's blocks with their extents in the arrival: (location, start, extent,
-    // contents).
-    let mut blocks: [Vec<(Loc, TermId, TermId, TermId)>; 2] = Default::default();
+    // Each side's blocks with their extents in the arrival.
+    let mut blocks: SideRegions = Default::default();
     let mut sigma: FxHashMap<TermId, TermId> = FxHashMap::default();
     // (side, location, expected, actual); `expected` is an abstract term to substitute, or
     // (for a variable bound earlier) an arrival term already.
@@ -795,29 +794,7 @@ fn subsumed(
         }
     }
     // A block the sides share holds the same bytes on both.
-    if let (Some(a0), Some(a1)) = (&arrival[0], &arrival[1]) {
-        for (l1, s1, e1, c1) in blocks[1].clone() {
-            let Some((_, s0, e0, _)) = blocks[0].iter().find(|b| b.3 == c1).cloned() else {
-                continue;
-            };
-            let v0 = stripe::StripeView {
-                side: eng.sides[0],
-                state: a0,
-                start: s0,
-                len: e0,
-            };
-            let v1 = stripe::StripeView {
-                side: eng.sides[1],
-                state: a1,
-                start: s1,
-                len: e1,
-            };
-            if !stripe::same_contents(eng, cond, &v0, &v1) {
-                tracing::debug!(block = %loc_name(eng, &l1), "block contents differ");
-                weaken.split_stripes.push(l1);
-            }
-        }
-    }
+    split_unequal(eng, cond, arrival, &blocks, &mut weaken);
     for (side, loc, expected, actual) in obligations {
         let e = match expected {
             Expected::Abstract(t) => eng.pool.substitute_all(t, &sigma),
@@ -859,8 +836,8 @@ fn check_stripes(
     moving: [Vec<MemWrite>; 2],
     weaken: &mut Weaken,
 ) {
-    // (location, start, extent in the arrival, contents) per side.
-    let mut extents: [Vec<(Loc, TermId, TermId, TermId)>; 2] = Default::default();
+    // Each side's stripes with their extents in the arrival.
+    let mut extents: SideRegions = Default::default();
     // The old extents, per side in the order of `extents`.
     let mut olds: [Vec<TermId>; 2] = Default::default();
     for side in 0..2 {
@@ -899,28 +876,32 @@ fn check_stripes(
             }
         }
     }
+    split_unequal(eng, cond, arrival, &extents, weaken);
+}
+
+/// SideRegions (stripes or blocks) of each side in an arrival: location, start, extent there,
+/// contents.
+type SideRegions = [Vec<(Loc, TermId, TermId, TermId)>; 2];
+
+/// Marks for splitting the patched side's regions that share their contents with one of the
+/// original's but do not hold the same bytes in the arrival.
+fn split_unequal(
+    eng: &mut Engine,
+    cond: TermId,
+    arrival: &[Option<SymState>; 2],
+    regions: &SideRegions,
+    weaken: &mut Weaken,
+) {
     let (Some(a0), Some(a1)) = (&arrival[0], &arrival[1]) else {
         return;
     };
-    for (l1, s1, n1, c1) in extents[1].clone() {
-        let Some((_, s0, n0, _)) = extents[0].iter().find(|e| e.3 == c1).cloned() else {
+    for (l1, s1, n1, c1) in &regions[1] {
+        let Some((_, s0, n0, _)) = regions[0].iter().find(|e| e.3 == *c1) else {
             continue;
         };
-        let v0 = stripe::StripeView {
-            side: eng.sides[0],
-            state: a0,
-            start: s0,
-            len: n0,
-        };
-        let v1 = stripe::StripeView {
-            side: eng.sides[1],
-            state: a1,
-            start: s1,
-            len: n1,
-        };
-        if !stripe::same_contents(eng, cond, &v0, &v1) {
-            tracing::debug!(stripe = %loc_name(eng, &l1), "stripe contents differ");
-            weaken.split_stripes.push(l1);
+        if !stripe::same_contents(eng, cond, [a0, a1], [(*s0, *n0), (*s1, *n1)]) {
+            tracing::debug!(region = %loc_name(eng, l1), "shared contents differ");
+            weaken.split_stripes.push(l1.clone());
         }
     }
 }
@@ -1416,19 +1397,8 @@ fn add_blocks(
                 && let Some(a0) = &arrival[0]
             {
                 for (c0, l0, s0, e0) in originals.clone() {
-                    let v0 = stripe::StripeView {
-                        side: eng.sides[0],
-                        state: a0,
-                        start: s0,
-                        len: e0,
-                    };
-                    let v1 = stripe::StripeView {
-                        side: eng.sides[1],
-                        state: a,
-                        start: addr,
-                        len: extent,
-                    };
-                    if stripe::same_contents(eng, cond, &v0, &v1) {
+                    let regions = [(s0, e0), (addr, extent)];
+                    if stripe::same_contents(eng, cond, [a0, a], regions) {
                         shared = Some((c0, l0));
                         originals.retain(|o| o.0 != c0);
                         break;

@@ -19,7 +19,6 @@ use tandem_ir::BinOp;
 use tandem_symex::{MemWrite, SymState, TermId, TermPool, VarKind, WriteKind};
 
 use crate::product::Engine;
-use crate::side::Side;
 
 /// The cap on a stripe's length. x86-64 user space spans 2^47 bytes, so no loop writes a
 /// longer contiguous range; a stripe is its first `min(len, STRIPE_MAX)` bytes.
@@ -194,32 +193,33 @@ pub fn grows(
     eng.holds(assumed, goal)
 }
 
-/// One side's view of a stripe in an arrival: its memory and where the stripe is.
-pub struct StripeView<'a, 'b> {
-    pub side: &'a Side<'b>,
-    pub state: &'a SymState,
-    pub start: TermId,
-    pub len: TermId,
-}
-
-/// Whether both sides' stripes have the same length and the same byte at every offset.
-pub fn same_contents(eng: &mut Engine, cond: TermId, a: &StripeView, b: &StripeView) -> bool {
-    let same_len = eng.pool.eq_(a.len, b.len);
+/// Whether the original's region `(start, len)` in `states[0]` and the patched binary's in
+/// `states[1]` (stripes or blocks of an arrival) have the same length and the same byte at
+/// every offset.
+pub fn same_contents(
+    eng: &mut Engine,
+    cond: TermId,
+    states: [&SymState; 2],
+    regions: [(TermId, TermId); 2],
+) -> bool {
+    let same_len = eng.pool.eq_(regions[0].1, regions[1].1);
     let o = eng.pool.fresh_var("offset", 64, VarKind::Abstract);
+    let sides = eng.sides;
     let pool = &mut eng.pool;
     let cap = pool.c(64, u128::from(STRIPE_MAX));
-    let in_len = pool.ult(o, a.len);
+    let in_len = pool.ult(o, regions[0].1);
     let in_cap = pool.ult(o, cap);
     let inside = pool.and(in_len, in_cap);
-    let byte = |pool: &mut TermPool, v: &StripeView| {
-        let addr = pool.add(v.start, o);
-        tandem_symex::load_byte(pool, &v.state.mem, addr, &v.side.image, &v.side.image)
+    let byte = |pool: &mut TermPool, i: usize| {
+        let addr = pool.add(regions[i].0, o);
+        let image = &sides[i].image;
+        tandem_symex::load_byte(pool, &states[i].mem, addr, image, image)
     };
-    let (ba, bb) = (byte(pool, a), byte(pool, b));
-    let eq = pool.eq_(ba, bb);
+    let (b0, b1) = (byte(pool, 0), byte(pool, 1));
+    let eq = pool.eq_(b0, b1);
     let outside = pool.not(inside);
-    let bytes = pool.or(outside, eq);
-    let goal = pool.and(same_len, bytes);
+    let within = pool.or(outside, eq);
+    let goal = pool.and(same_len, within);
     eng.holds(cond, goal)
 }
 
