@@ -15,6 +15,7 @@
 
 mod lower;
 mod model;
+mod resolve;
 
 use std::time::{Duration, Instant};
 
@@ -63,6 +64,9 @@ impl Stats {
     }
 }
 
+/// How long a goal with case splits gets before they are decided one by one.
+const QUICK_ATTEMPT: Duration = Duration::from_millis(200);
+
 /// One Z3 solver (Z3 objects belong to the thread that made them).
 pub struct Solver {
     lower: lower::Lowering,
@@ -72,6 +76,8 @@ pub struct Solver {
     /// A tighter limit for the queries in progress (see `set_limit`).
     limit_ms: Option<u32>,
     deadline: Option<Instant>,
+    /// Whether goals with case splits have them decided before the first attempt.
+    resolve_first: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -96,6 +102,7 @@ impl Solver {
             timeout_ms,
             limit_ms: None,
             deadline: None,
+            resolve_first: false,
         }
     }
 
@@ -199,10 +206,55 @@ impl Solver {
 
     /// Whether `goal` holds whenever `assumption` does: `Unsat` of `assumption && !goal` is a
     /// proof, a model is a counterexample.
+    ///
+    /// A goal with case splits that does not settle quickly is asked again with the splits
+    /// the assumption decides replaced by their values (see `resolve`): equivalent under the
+    /// assumption, so its answer and its models are the original goal's.
     pub fn prove(&mut self, pool: &mut TermPool, assumption: TermId, goal: TermId) -> Answer {
         let ng = pool.not(goal);
         let q = pool.and(assumption, ng);
-        self.check(pool, q)
+        let conditions = resolve::ite_conditions(pool, goal);
+        if conditions.is_empty() {
+            return self.check(pool, q);
+        }
+        if !self.resolve_first {
+            let first = self.check_within(pool, q, QUICK_ATTEMPT);
+            if !matches!(first, Answer::Unknown(_)) {
+                return first;
+            }
+        }
+        let mut decided = Vec::new();
+        for c in conditions {
+            let nc = pool.not(c);
+            for (value, refuted) in [(true, nc), (false, c)] {
+                let probe = pool.and(assumption, refuted);
+                if let Answer::Unsat = self.check_within(pool, probe, QUICK_ATTEMPT) {
+                    decided.push((c, value));
+                    break;
+                }
+            }
+        }
+        let goal = resolve::substitute_decided(pool, goal, &decided);
+        tracing::trace!(decided = decided.len(), "case splits decided by the assumption");
+        let ng = pool.not(goal);
+        let q = pool.and(assumption, ng);
+        let answer = self.check(pool, q);
+        // Goals of one analysis look alike (one per recursion depth, per unrolled copy): once
+        // deciding the splits settled a goal the solver could not, later goals skip the wait.
+        if !decided.is_empty() && !matches!(answer, Answer::Unknown(_)) {
+            self.resolve_first = true;
+        }
+        answer
+    }
+
+    /// `check` giving up after `limit` at the latest.
+    fn check_within(&mut self, pool: &TermPool, formula: TermId, limit: Duration) -> Answer {
+        let outer = self.limit_ms;
+        let ms = limit.as_millis().clamp(1, u128::from(u32::MAX)) as u32;
+        self.limit_ms = Some(outer.map_or(ms, |o| o.min(ms)));
+        let answer = self.check(pool, formula);
+        self.limit_ms = outer;
+        answer
     }
 
     /// The value of `t` in `model` (variables the model leaves free read as 0).

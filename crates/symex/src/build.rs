@@ -11,6 +11,7 @@
 use tandem_ir::interp::{binary_value, unary_value};
 use tandem_ir::{BinOp, UnOp, mask};
 
+use crate::known_bits::KNOWN_BITS_DEPTH;
 use crate::term::{FuncId, Node, TermId, TermPool};
 
 impl TermPool {
@@ -152,9 +153,35 @@ impl TermPool {
                 }
                 self.intern(Node::Binary(op, a, b), 1)
             }
+            BinOp::UDiv | BinOp::URem => self.narrow_division(op, a, b),
             BinOp::RotL | BinOp::RotR if self.as_const(b) == Some(0) => a,
             _ => self.intern(Node::Binary(op, a, b), out_w),
         }
+    }
+
+    /// An unsigned division at the width its operands really have: `div r32` divides a
+    /// 64-bit `edx:eax` whose top half is zero, and a 64-bit division is far harder for the
+    /// solver than a narrow one.
+    fn narrow_division(&mut self, op: BinOp, a: TermId, b: TermId) -> TermId {
+        let w = self.width(a);
+        let zeros = self
+            .high_zeros(a, KNOWN_BITS_DEPTH)
+            .min(self.high_zeros(b, KNOWN_BITS_DEPTH));
+        let n = (w - zeros).max(1);
+        if n >= w {
+            return self.intern(Node::Binary(op, a, b), w);
+        }
+        let (an, bn) = (self.extract(a, 0, n), self.extract(b, 0, n));
+        let narrow = self.binary(op, an, bn);
+        let wide = self.zext(narrow, w);
+        if op == BinOp::URem {
+            return wide;
+        }
+        // Division by zero gives all ones at the operation's own width.
+        let zero = self.c(w, 0);
+        let by_zero = self.eq(b, zero);
+        let ones = self.c(w, mask(w));
+        self.ite(by_zero, ones, wide)
     }
 
     fn bitwise(&mut self, op: BinOp, a: TermId, b: TermId) -> TermId {
@@ -189,7 +216,7 @@ impl TermPool {
                 {
                     let k = m.trailing_zeros().min(128) as u16;
                     let high = ones & !((1u128 << k) - 1);
-                    if m == high && self.low_zeros(a, 8) >= k {
+                    if m == high && self.low_zeros(a, KNOWN_BITS_DEPTH) >= k {
                         return a;
                     }
                 }
@@ -199,6 +226,9 @@ impl TermPool {
                     && (m & (m + 1)) == 0
                 {
                     let k = m.count_ones() as u16;
+                    if self.high_zeros(a, KNOWN_BITS_DEPTH) >= w - k {
+                        return a;
+                    }
                     let low = self.extract(a, 0, k);
                     return self.zext(low, w);
                 }
@@ -217,6 +247,11 @@ impl TermPool {
                 }
                 if cb == Some(ones) || is_not_of(self, a, b) {
                     return self.c(w, ones);
+                }
+                // Disjoint bit ranges joined by `or` are a sum: `b0 | b1 << 8` and
+                // `b1 * 256 + b0` meet as one linear form.
+                if w > 1 && self.bits_disjoint(a, b, KNOWN_BITS_DEPTH) {
+                    return self.add(a, b);
                 }
             }
             BinOp::Xor => {
@@ -269,57 +304,6 @@ impl TermPool {
             }
             _ => None,
         }
-    }
-
-    /// How many low bits of `t` are known to be zero (looking `depth` levels down).
-    pub fn low_zeros(&self, t: TermId, depth: u32) -> u16 {
-        let w = self.width(t);
-        if depth == 0 {
-            return 0;
-        }
-        let r = match self.node(t) {
-            Node::Const { value, .. } => {
-                if *value == 0 {
-                    w
-                } else {
-                    value.trailing_zeros() as u16
-                }
-            }
-            Node::Concat(h, l) => {
-                let lw = self.width(*l);
-                let lz = self.low_zeros(*l, depth - 1);
-                if lz >= lw {
-                    lw + self.low_zeros(*h, depth - 1)
-                } else {
-                    lz
-                }
-            }
-            Node::ZeroExt { arg, .. } | Node::SignExt { arg, .. } => {
-                self.low_zeros(*arg, depth - 1)
-            }
-            Node::Binary(BinOp::Mul, a, b) => {
-                self.low_zeros(*a, depth - 1) + self.low_zeros(*b, depth - 1)
-            }
-            Node::Binary(BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor, a, b) => self
-                .low_zeros(*a, depth - 1)
-                .min(self.low_zeros(*b, depth - 1)),
-            Node::Binary(BinOp::And, a, b) => self
-                .low_zeros(*a, depth - 1)
-                .max(self.low_zeros(*b, depth - 1)),
-            Node::Binary(BinOp::Shl, a, b) => match self.as_const(*b) {
-                Some(k) => self
-                    .low_zeros(*a, depth - 1)
-                    .saturating_add(k.min(128) as u16),
-                None => 0,
-            },
-            Node::Unary(UnOp::Neg, a) => self.low_zeros(*a, depth - 1),
-            Node::Extract { lo, arg, .. } => self.low_zeros(*arg, depth - 1).saturating_sub(*lo),
-            Node::Ite(_, a, b) => self
-                .low_zeros(*a, depth - 1)
-                .min(self.low_zeros(*b, depth - 1)),
-            _ => 0,
-        };
-        r.min(w)
     }
 
     fn eq(&mut self, a: TermId, b: TermId) -> TermId {
@@ -470,6 +454,26 @@ impl TermPool {
             Node::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y) if lo == 0 => {
                 let (xl, yl) = (self.extract(x, 0, width), self.extract(y, 0, width));
                 return self.binary(op, xl, yl);
+            }
+            // A sum of disjoint bit ranges is their `or`.
+            Node::Binary(BinOp::Add, x, y) if self.bits_disjoint(x, y, KNOWN_BITS_DEPTH) => {
+                let (xl, yl) = (self.extract(x, lo, width), self.extract(y, lo, width));
+                return self.binary(BinOp::Or, xl, yl);
+            }
+            // A product by 2^k is a shift.
+            Node::Binary(BinOp::Mul, x, k)
+                if self.as_const(k).is_some_and(|k| k.is_power_of_two()) =>
+            {
+                let k = self.as_const(k).map_or(0, |k| k.trailing_zeros() as u16);
+                if lo >= k {
+                    return self.extract(x, lo - k, width);
+                }
+                if lo + width <= k {
+                    return self.c(width, 0);
+                }
+                let part = self.extract(x, 0, lo + width - k);
+                let zeros = self.c(k - lo, 0);
+                return self.concat(part, zeros);
             }
             Node::Binary(op @ (BinOp::And | BinOp::Or | BinOp::Xor), x, y) => {
                 let (xl, yl) = (self.extract(x, lo, width), self.extract(y, lo, width));

@@ -17,6 +17,7 @@
 mod build;
 mod exec;
 mod explore;
+mod known_bits;
 mod linear;
 mod memory;
 mod print;
