@@ -5,6 +5,9 @@
 //! [`Answer::Unsat`], or [`Answer::Unknown`] with the reason (a timeout, an unsupported
 //! construct). Queries whose term is a constant are decided without Z3, and repeated queries
 //! are answered from the cache keyed by term identity; [`Stats`] counts each kind.
+//! [`Solver::prove`] gives a goal that does not settle quickly a second form: the `ite`
+//! conditions its assumption decides replaced by their values (one incremental solver holding
+//! the assumption answers a probe per condition).
 //!
 //! Floating-point operators are lowered to uninterpreted functions: equal operands give equal
 //! results, which is all an equivalence proof may rely on, and a model that depends on their
@@ -64,8 +67,15 @@ impl Stats {
     }
 }
 
-/// How long a goal with case splits gets before they are decided one by one.
+/// A goal with case splits gets this long, or three times what deciding them has cost on
+/// average where that is longer, before they are decided one by one; a probe gets this long.
 const QUICK_ATTEMPT: Duration = Duration::from_millis(200);
+
+/// The longest first attempt.
+const LONGEST_ATTEMPT: Duration = Duration::from_secs(1);
+
+/// How long deciding one goal's case splits may take in all.
+const RESOLUTION_BUDGET: Duration = Duration::from_secs(1);
 
 /// One Z3 solver (Z3 objects belong to the thread that made them).
 pub struct Solver {
@@ -76,8 +86,8 @@ pub struct Solver {
     /// A tighter limit for the queries in progress (see `set_limit`).
     limit_ms: Option<u32>,
     deadline: Option<Instant>,
-    /// Whether goals with case splits have them decided before the first attempt.
-    resolve_first: bool,
+    /// A running average of what deciding a goal's case splits took.
+    resolution_cost: Duration,
 }
 
 #[derive(Clone, Copy)]
@@ -102,7 +112,9 @@ impl Solver {
             timeout_ms,
             limit_ms: None,
             deadline: None,
-            resolve_first: false,
+            // Until deciding splits has been measured, only goals slower than a second pay
+            // for it.
+            resolution_cost: LONGEST_ATTEMPT / 3,
         }
     }
 
@@ -138,19 +150,9 @@ impl Solver {
             self.stats.cached += 1;
             return Answer::Unsat;
         }
-        let timeout = self
-            .limit_ms
-            .map_or(self.timeout_ms, |l| l.min(self.timeout_ms));
-        let budget = match self.deadline {
-            Some(d) => {
-                let left = d.saturating_duration_since(Instant::now()).as_millis();
-                if left == 0 {
-                    self.stats.unknown += 1;
-                    return Answer::Unknown("the overall time budget ran out".into());
-                }
-                (left.min(u128::from(timeout))) as u32
-            }
-            None => timeout,
+        let Some(budget) = self.budget_ms() else {
+            self.stats.unknown += 1;
+            return Answer::Unknown("the overall time budget ran out".into());
         };
         let _span = tracing::trace_span!("solver_check", term = formula.0).entered();
         let b = self.lower.boolean(pool, formula);
@@ -204,6 +206,21 @@ impl Solver {
         }
     }
 
+    /// How long the next query may run: the timeout, the limit in force, and what is left
+    /// before the deadline (`None` once it has passed).
+    fn budget_ms(&self) -> Option<u32> {
+        let timeout = self
+            .limit_ms
+            .map_or(self.timeout_ms, |l| l.min(self.timeout_ms));
+        match self.deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now()).as_millis();
+                (left > 0).then(|| left.min(u128::from(timeout)) as u32)
+            }
+            None => Some(timeout),
+        }
+    }
+
     /// Whether `goal` holds whenever `assumption` does: `Unsat` of `assumption && !goal` is a
     /// proof, a model is a counterexample.
     ///
@@ -217,34 +234,91 @@ impl Solver {
         if conditions.is_empty() {
             return self.check(pool, q);
         }
-        if !self.resolve_first {
-            let first = self.check_within(pool, q, QUICK_ATTEMPT);
-            if !matches!(first, Answer::Unknown(_)) {
-                return first;
-            }
+        // Deciding the splits pays only for goals slower than deciding them.
+        let attempt = (self.resolution_cost * 3).clamp(QUICK_ATTEMPT, LONGEST_ATTEMPT);
+        let first = self.check_within(pool, q, attempt);
+        if !matches!(first, Answer::Unknown(_)) {
+            return first;
         }
-        let mut decided = Vec::new();
-        for c in conditions {
-            let nc = pool.not(c);
-            for (value, refuted) in [(true, nc), (false, c)] {
-                let probe = pool.and(assumption, refuted);
-                if let Answer::Unsat = self.check_within(pool, probe, QUICK_ATTEMPT) {
-                    decided.push((c, value));
-                    break;
-                }
-            }
-        }
+        let start = Instant::now();
+        let decided = self.decide_conditions(pool, assumption, conditions);
+        self.resolution_cost = (self.resolution_cost + start.elapsed()) / 2;
+        let Some(decided) = decided else {
+            // The assumption itself is unsatisfiable: the goal holds vacuously.
+            return Answer::Unsat;
+        };
         let goal = resolve::substitute_decided(pool, goal, &decided);
-        tracing::trace!(decided = decided.len(), "case splits decided by the assumption");
+        tracing::trace!(
+            decided = decided.len(),
+            "case splits decided by the assumption"
+        );
         let ng = pool.not(goal);
         let q = pool.and(assumption, ng);
-        let answer = self.check(pool, q);
-        // Goals of one analysis look alike (one per recursion depth, per unrolled copy): once
-        // deciding the splits settled a goal the solver could not, later goals skip the wait.
-        if !decided.is_empty() && !matches!(answer, Answer::Unknown(_)) {
-            self.resolve_first = true;
+        self.check(pool, q)
+    }
+
+    /// The conditions whose value `assumption` decides, with that value; `None` when the
+    /// assumption is unsatisfiable. Each model found rules out every condition it gives a
+    /// value other than the first model's, so undecided conditions cost few queries.
+    fn decide_conditions(
+        &mut self,
+        pool: &mut TermPool,
+        assumption: TermId,
+        conditions: Vec<TermId>,
+    ) -> Option<Vec<(TermId, bool)>> {
+        let Some(budget) = self.budget_ms() else {
+            return Some(Vec::new());
+        };
+        // One incremental solver holds the assumption; each probe only adds a literal.
+        let z3 = z3::Solver::new_for_logic("QF_AUFBV").unwrap_or_default();
+        let mut params = z3::Params::new();
+        params.set_u32("timeout", budget.min(QUICK_ATTEMPT.as_millis() as u32));
+        z3.set_params(&params);
+        z3.assert(self.lower.boolean(pool, assumption));
+        let start = Instant::now();
+        let model = match (self.run(|| z3.check()), z3.get_model()) {
+            (z3::SatResult::Sat, Some(m)) => Model::new(m),
+            (z3::SatResult::Unsat, _) => return None,
+            _ => return Some(Vec::new()),
+        };
+        let mut candidates: Vec<(TermId, bool)> = conditions
+            .into_iter()
+            .filter_map(|c| self.eval(pool, &model, c).map(|v| (c, v == 1)))
+            .collect();
+        let mut decided = Vec::new();
+        while let Some((c, value)) = candidates.pop() {
+            if start.elapsed() > RESOLUTION_BUDGET {
+                break;
+            }
+            let other = if value { pool.not(c) } else { c };
+            let literal = self.lower.boolean(pool, other);
+            match self.run(|| z3.check_assumptions(&[literal])) {
+                z3::SatResult::Unsat => decided.push((c, value)),
+                z3::SatResult::Sat => {
+                    let Some(m) = z3.get_model() else { break };
+                    let m = Model::new(m);
+                    candidates.retain(|&(d, v)| self.eval(pool, &m, d) == Some(u128::from(v)));
+                }
+                z3::SatResult::Unknown => {}
+            }
         }
-        answer
+        Some(decided)
+    }
+
+    /// Runs one Z3 call and counts it.
+    fn run(&mut self, call: impl FnOnce() -> z3::SatResult) -> z3::SatResult {
+        let start = Instant::now();
+        let result = call();
+        self.stats.queries += 1;
+        self.stats.solver_calls += 1;
+        self.stats.solver_time += start.elapsed();
+        match result {
+            z3::SatResult::Sat => self.stats.sat += 1,
+            z3::SatResult::Unsat => self.stats.unsat += 1,
+            z3::SatResult::Unknown => self.stats.unknown += 1,
+        }
+        tracing::trace!(ms = start.elapsed().as_millis() as u64, ?result, "z3 probe");
+        result
     }
 
     /// `check` giving up after `limit` at the latest.

@@ -40,3 +40,33 @@ fn decides_identities_and_finds_counterexamples() {
     assert_eq!(s.stats.solver_calls, before);
     assert!(s.stats.syntactic >= 1);
 }
+
+#[test]
+fn case_splits_are_decided_only_where_the_assumption_decides_them() {
+    let mut pool = TermPool::new();
+    let mut s = Solver::new(Duration::from_secs(5));
+    let x = pool.fresh_var("x", 32, VarKind::Input);
+    let (three, five, ten) = (pool.c(32, 3), pool.c(32, 5), pool.c(32, 10));
+    let below_five = pool.ult(x, five);
+    let below_ten = pool.ult(x, ten);
+    let below_three = pool.ult(x, three);
+    let at_least_ten = pool.not(below_ten);
+    let decided = s
+        .decide_conditions(
+            &mut pool,
+            below_five,
+            vec![below_ten, below_three, at_least_ten],
+        )
+        .expect("x < 5 is satisfiable");
+    let mut decided = decided;
+    decided.sort();
+    let mut want = vec![(below_ten, true), (at_least_ten, false)];
+    want.sort();
+    assert_eq!(decided, want);
+    // An unsatisfiable assumption decides nothing: the goal holds vacuously.
+    let never = pool.and(below_five, at_least_ten);
+    assert!(
+        s.decide_conditions(&mut pool, never, vec![below_three])
+            .is_none()
+    );
+}

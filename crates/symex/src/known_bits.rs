@@ -118,9 +118,10 @@ impl TermPool {
             Node::Binary(BinOp::URem, a, _) => self.high_zeros(*a, depth - 1),
             // A sum of disjoint bit ranges carries nowhere; otherwise it may carry once.
             Node::Binary(BinOp::Add, a, b) => {
-                let bits = bits_of(self, *a).max(bits_of(self, *b));
-                let carry = u16::from(!self.bits_disjoint(*a, *b, depth - 1));
-                w.saturating_sub(bits + carry)
+                let (ta, tb) = (bits_of(self, *a), bits_of(self, *b));
+                let disjoint =
+                    ta <= self.low_zeros(*b, depth - 1) || tb <= self.low_zeros(*a, depth - 1);
+                w.saturating_sub(ta.max(tb) + u16::from(!disjoint))
             }
             // x * c < 2^bits(x) * c, so a constant factor adds ceil(log2 c) bits.
             Node::Binary(BinOp::Mul, a, b) => {

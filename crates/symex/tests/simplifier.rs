@@ -30,7 +30,10 @@ fn expr() -> impl Strategy<Value = E> {
         (0..VARS).prop_map(E::Var),
         any::<u32>().prop_map(E::Const),
         prop_oneof![Just(0u32), Just(0xff), Just(0xff00), Just(1), Just(256)].prop_map(E::Const),
-        (0..VARS, prop_oneof![Just(1u16), Just(8), Just(16), Just(24)])
+        (
+            0..VARS,
+            prop_oneof![Just(1u16), Just(8), Just(16), Just(24)]
+        )
             .prop_map(|(v, w)| E::Narrow(v, w)),
     ];
     leaf.prop_recursive(5, 40, 3, |inner| {
@@ -155,4 +158,3 @@ proptest! {
         );
     }
 }
-
