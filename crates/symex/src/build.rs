@@ -6,7 +6,9 @@
 //! (`x ^ x = 0`, `x & 0 = 0`, `x | ~x = 1` on booleans, ...); bit-range algebra for
 //! extract/concat/extensions (`x & 0xff` is `zext(x[7:0])`, `x >> 8` is `zext(x[63:8])`);
 //! `ite` with known or repeated conditions; `select` through `store`s whose address differs
-//! from it by a non-zero constant.
+//! from it by a non-zero constant; known zero bits (`known_bits`): masks that clear nothing
+//! vanish, an `or` of disjoint bit ranges is a sum, unsigned division and remainder run at the
+//! width their operands really have.
 
 use tandem_ir::interp::{binary_value, unary_value};
 use tandem_ir::{BinOp, UnOp, mask};

@@ -158,3 +158,27 @@ proptest! {
         );
     }
 }
+
+/// Found by the property above: `x % 0` is `x`, so its high bits are not those of the divisor.
+#[test]
+fn a_remainder_by_zero_keeps_the_dividends_high_bits() {
+    let e = E::Bin(
+        BinOp::And,
+        Box::new(E::Bin(
+            BinOp::URem,
+            Box::new(E::Var(0)),
+            Box::new(E::Const(0)),
+        )),
+        Box::new(E::Const(1)),
+    );
+    let mut pool = TermPool::new();
+    let vars: Vec<TermId> = (0..VARS)
+        .map(|i| pool.fresh_var(format!("v{i}"), W, VarKind::Input))
+        .collect();
+    let t = build(&mut pool, &vars, &e);
+    let mut sigma = FxHashMap::default();
+    sigma.insert(vars[0], pool.c(W, 3));
+    let folded = pool.substitute_all(t, &sigma);
+    assert_eq!(pool.as_const(folded), Some(eval(&[3, 0, 0], &e)));
+    assert_eq!(pool.as_const(folded), Some(1));
+}
