@@ -6,44 +6,74 @@
 //! whole goal can keep a SAT solver busy for seconds. Replacing the decided conditions by
 //! their values leaves a goal equivalent under the assumption, often syntactically true.
 
-use rustc_hash::{FxHashMap, FxHashSet};
-use tandem_symex::{Node, TermId, TermPool};
+use std::time::Instant;
 
-/// At most this many conditions are tried per goal.
-const MAX_CONDITIONS: usize = 32;
+use tandem_symex::{TermId, TermPool};
 
-/// The conditions of the `ite`s in `t` that are not constants, outermost first.
-pub(crate) fn ite_conditions(pool: &TermPool, t: TermId) -> Vec<TermId> {
-    let mut out = Vec::new();
-    let mut seen = FxHashSet::default();
-    let mut stack = vec![t];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        if let Node::Ite(c, _, _) = pool.node(x)
-            && pool.as_const(*c).is_none()
-            && !out.contains(c)
-        {
-            out.push(*c);
-            if out.len() == MAX_CONDITIONS {
+use crate::{Model, QUICK_ATTEMPT, RESOLUTION_BUDGET, Solver};
+
+impl Solver {
+    /// The conditions whose value `assumption` decides, with that value; `None` when the
+    /// assumption is unsatisfiable. Each model found rules out every condition it gives a
+    /// value other than the first model's, so undecided conditions cost few queries.
+    pub fn decide_conditions(
+        &mut self,
+        pool: &mut TermPool,
+        assumption: TermId,
+        conditions: Vec<TermId>,
+    ) -> Option<Vec<(TermId, bool)>> {
+        let Some(budget) = self.budget_ms() else {
+            return Some(Vec::new());
+        };
+        // One incremental solver holds the assumption; each probe only adds a literal.
+        let z3 = z3::Solver::new_for_logic("QF_AUFBV").unwrap_or_default();
+        let mut params = z3::Params::new();
+        params.set_u32("timeout", budget.min(QUICK_ATTEMPT.as_millis() as u32));
+        z3.set_params(&params);
+        z3.assert(self.lower.boolean(pool, assumption));
+        let start = Instant::now();
+        let model = match (self.run(|| z3.check()), z3.get_model()) {
+            (z3::SatResult::Sat, Some(m)) => Model::new(m),
+            (z3::SatResult::Unsat, _) => return None,
+            _ => return Some(Vec::new()),
+        };
+        let mut candidates: Vec<(TermId, bool)> = conditions
+            .into_iter()
+            .filter_map(|c| self.eval(pool, &model, c).map(|v| (c, v == 1)))
+            .collect();
+        let mut decided = Vec::new();
+        while let Some((c, value)) = candidates.pop() {
+            if start.elapsed() > RESOLUTION_BUDGET {
                 break;
             }
+            let other = if value { pool.not(c) } else { c };
+            let literal = self.lower.boolean(pool, other);
+            match self.run(|| z3.check_assumptions(&[literal])) {
+                z3::SatResult::Unsat => decided.push((c, value)),
+                z3::SatResult::Sat => {
+                    let Some(m) = z3.get_model() else { break };
+                    let m = Model::new(m);
+                    candidates.retain(|&(d, v)| self.eval(pool, &m, d) == Some(u128::from(v)));
+                }
+                z3::SatResult::Unknown => {}
+            }
         }
-        stack.extend(pool.children(x));
+        Some(decided)
     }
-    out
-}
 
-/// `t` with each condition in `decided` replaced by its value.
-pub(crate) fn substitute_decided(
-    pool: &mut TermPool,
-    t: TermId,
-    decided: &[(TermId, bool)],
-) -> TermId {
-    let mut map = FxHashMap::default();
-    for &(c, v) in decided {
-        map.insert(c, pool.bool(v));
+    /// Runs one Z3 call and counts it.
+    fn run(&mut self, call: impl FnOnce() -> z3::SatResult) -> z3::SatResult {
+        let start = Instant::now();
+        let result = call();
+        self.stats.queries += 1;
+        self.stats.solver_calls += 1;
+        self.stats.solver_time += start.elapsed();
+        match result {
+            z3::SatResult::Sat => self.stats.sat += 1,
+            z3::SatResult::Unsat => self.stats.unsat += 1,
+            z3::SatResult::Unknown => self.stats.unknown += 1,
+        }
+        tracing::trace!(ms = start.elapsed().as_millis() as u64, ?result, "z3 probe");
+        result
     }
-    pool.substitute_all(t, &map)
 }

@@ -12,6 +12,16 @@ impl TermPool {
         self.substitute_all(t, &map)
     }
 
+    /// `t` with each condition in `decided` replaced by its value (equal to `t` wherever the
+    /// conditions have those values).
+    pub fn substitute_conditions(&mut self, t: TermId, decided: &[(TermId, bool)]) -> TermId {
+        let mut map = FxHashMap::default();
+        for &(c, v) in decided {
+            map.insert(c, self.bool(v));
+        }
+        self.substitute_all(t, &map)
+    }
+
     /// `t` with every variable in `map` replaced.
     pub fn substitute_all(&mut self, t: TermId, map: &FxHashMap<TermId, TermId>) -> TermId {
         let mut memo: FxHashMap<TermId, TermId> = FxHashMap::default();

@@ -240,6 +240,28 @@ impl TermPool {
         false
     }
 
+    /// The conditions of the `ite`s in `t` (at most `max`), outermost first.
+    pub fn ite_conditions(&self, t: TermId, max: usize) -> Vec<TermId> {
+        let mut out = Vec::new();
+        let mut stack = vec![t];
+        let mut seen = rustc_hash::FxHashSet::default();
+        while let Some(x) = stack.pop() {
+            if out.len() >= max {
+                break;
+            }
+            if !seen.insert(x) {
+                continue;
+            }
+            if let Node::Ite(c, _, _) = self.node(x)
+                && !out.contains(c)
+            {
+                out.push(*c);
+            }
+            stack.extend(self.children(x));
+        }
+        out
+    }
+
     /// The variables `t` mentions, in first-seen order.
     pub fn free_vars(&self, t: TermId) -> Vec<TermId> {
         let mut out = Vec::new();

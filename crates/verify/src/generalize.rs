@@ -733,7 +733,8 @@ fn subsumed(
                 if fv == av {
                     continue;
                 }
-                if has_ite(&eng.pool, av) {
+                // A read that may have seen one of several stores.
+                if !eng.pool.ite_conditions(av, 1).is_empty() {
                     let same = eng.pool.eq_(fv, av);
                     if eng.holds_speculative(cond, same) {
                         continue;
@@ -879,8 +880,8 @@ fn check_stripes(
     split_unequal(eng, cond, arrival, &extents, weaken);
 }
 
-/// SideRegions (stripes or blocks) of each side in an arrival: location, start, extent there,
-/// contents.
+/// The regions (stripes or blocks) of each side in an arrival: location, start, extent
+/// there, contents.
 type SideRegions = [Vec<(Loc, TermId, TermId, TermId)>; 2];
 
 /// Marks for splitting the patched side's regions that share their contents with one of the
@@ -1195,55 +1196,21 @@ fn widen(
     Ok(())
 }
 
-/// Whether `t` has an `ite` inside: a read that may have seen one of several stores.
-fn has_ite(pool: &TermPool, t: TermId) -> bool {
-    let mut seen = FxHashSet::default();
-    let mut stack = vec![t];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        if matches!(pool.node(x), Node::Ite(..)) {
-            return true;
-        }
-        stack.extend(pool.children(x));
-    }
-    false
-}
-
 /// The most `ite` conditions [`prune_ites`] asks the solver about.
 const MAX_PRUNED: usize = 16;
 
-/// `t` with the `ite`s whose condition is false under `cond` replaced by their else branch
-/// (equal to `t` under `cond`). Memory reads through stores at symbolic addresses are `ite`s
-/// on the addresses being equal, which the path usually rules out.
+/// `t` with the `ite`s whose condition `cond` decides replaced by the branch it takes (equal
+/// to `t` under `cond`). Memory reads through stores at symbolic addresses are `ite`s on the
+/// addresses being equal, which the path usually rules out.
 fn prune_ites(eng: &mut Engine, cond: TermId, t: TermId) -> TermId {
-    let mut conds = Vec::new();
-    let mut seen = FxHashSet::default();
-    let mut stack = vec![t];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        if let Node::Ite(c, _, _) = eng.pool.node(x)
-            && !conds.contains(c)
-        {
-            conds.push(*c);
-        }
-        stack.extend(eng.pool.children(x));
-    }
-    let mut falses: FxHashMap<TermId, TermId> = FxHashMap::default();
-    for c in conds.into_iter().take(MAX_PRUNED) {
-        let nc = eng.pool.not(c);
-        if eng.holds_speculative(cond, nc) {
-            let f = eng.pool.bool(false);
-            falses.insert(c, f);
-        }
-    }
-    if falses.is_empty() {
+    let conds = eng.pool.ite_conditions(t, MAX_PRUNED);
+    if conds.is_empty() {
         return t;
     }
-    eng.pool.substitute_all(t, &falses)
+    match eng.solver.decide_conditions(&mut eng.pool, cond, conds) {
+        Some(decided) if !decided.is_empty() => eng.pool.substitute_conditions(t, &decided),
+        _ => t,
+    }
 }
 
 /// Makes it an invariant that the top bits of the new variable `x` are zero when they are
