@@ -1,8 +1,9 @@
 //! Recursive-descent discovery of one function: its instructions, basic blocks, edges, calls
 //! and loop heads.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{DfsEvent, depth_first_search};
 use tandem_ir::{Expr, Flow, Insn, Stmt, Target};
@@ -114,6 +115,31 @@ impl Function {
 
     pub fn is_loop_head(&self, addr: u64) -> bool {
         self.loop_heads.contains(&addr)
+    }
+
+    /// The natural loop of `head`: itself and the blocks that reach one of its back edges
+    /// (from a block it dominates) without passing through it. Empty when no edge into it
+    /// comes from a block it dominates: a loop entered other than through its head
+    /// (irreducible), or not a loop head.
+    pub fn loop_body(&self, head: u64) -> BTreeSet<u64> {
+        let (Some(&root), Some(&h)) = (self.nodes.get(&self.entry), self.nodes.get(&head)) else {
+            return BTreeSet::new();
+        };
+        let doms = petgraph::algo::dominators::simple_fast(&self.graph, root);
+        let preds = |n: NodeIndex| self.graph.neighbors_directed(n, Direction::Incoming);
+        let mut work: Vec<NodeIndex> = preds(h)
+            .filter(|&p| doms.dominators(p).is_some_and(|mut d| d.any(|x| x == h)))
+            .collect();
+        if work.is_empty() {
+            return BTreeSet::new();
+        }
+        let mut body = HashSet::from([h]);
+        while let Some(n) = work.pop() {
+            if body.insert(n) {
+                work.extend(preds(n));
+            }
+        }
+        body.into_iter().map(|n| self.graph[n]).collect()
     }
 }
 

@@ -149,3 +149,23 @@ fn a_jump_table_without_a_bounds_check_is_read_while_it_points_into_the_function
     let targets = switch_targets("jump-table-vm/orig-O2", "tb_main");
     assert_eq!(targets.len(), 8, "{targets:x?}");
 }
+
+#[test]
+fn a_nested_loop_body_is_its_natural_loop_not_the_outer_cycle() {
+    // pate-crc/good-O0: the byte loop (head 0x401125) contains the 8-step bit loop (head
+    // 0x40111a, blocks 0x4010fa..0x40111a); the bit loop's head is also on the byte loop's
+    // cycle, which must not make the byte loop part of the bit loop.
+    let data = read("pate-crc/good-O0");
+    let bin = Binary::parse(&data).expect("elf");
+    let prog = Program::new(&bin).expect("x86-64");
+    let f = prog.function(symbol(&bin, "tb_main"));
+    let heads: Vec<u64> = f.loop_heads.iter().copied().collect();
+    assert_eq!(heads, [0x40111a, 0x401125]);
+    let inner: Vec<u64> = f.loop_body(0x40111a).into_iter().collect();
+    assert_eq!(inner, [0x4010fa, 0x401104, 0x401113, 0x401116, 0x40111a]);
+    let outer = f.loop_body(0x401125);
+    assert!(inner.iter().all(|b| outer.contains(b)));
+    assert!(outer.contains(&0x4010dd) && outer.contains(&0x401120));
+    assert!(!outer.contains(&f.entry));
+    assert!(f.loop_body(f.entry).is_empty(), "not a loop head");
+}

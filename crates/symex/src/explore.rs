@@ -11,8 +11,14 @@
 //! States are processed in a topological order of the code (reverse post-order of each
 //! function's blocks, nested by call depth), so the paths into a join are all there when it is
 //! processed; states at the same point with the same events are merged into one.
+//!
+//! A loop whose iterations decide every branch they take (a constant trip count: the path
+//! condition at its head is the same each time round) is unrolled instead of cut, up to
+//! [`MAX_UNROLLED_ITERATIONS`]: its head need not become a node of its own, and a loop one
+//! binary keeps and the other had its compiler unroll lines up. Otherwise the exploration
+//! starts again with that head cut, so a region never ends part way through a loop.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use petgraph::visit::DfsPostOrder;
@@ -69,14 +75,42 @@ pub struct Explorer<'a> {
     /// When exploring stops (every path still open is then stuck).
     pub deadline: Option<std::time::Instant>,
     rpo: std::cell::RefCell<HashMap<u64, Rc<HashMap<u64, u32>>>>,
+    /// Natural loops, by function and head.
+    loop_bodies: std::cell::RefCell<HashMap<(u64, u64), LoopBody>>,
 }
+
+type LoopBody = Rc<BTreeSet<u64>>;
+
+/// The most iterations of one loop an exploration unrolls.
+pub const MAX_UNROLLED_ITERATIONS: u32 = 64;
+
+/// The most times one exploration passes a loop head it unrolls (inner loops of unrolled
+/// loops included), and the most instructions it executes while unrolling.
+const MAX_HEAD_ARRIVALS: u32 = 256;
+const MAX_UNROLLED_STEPS: usize = 20_000;
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 struct Key {
     order: Vec<u32>,
     addr: u64,
     frames: Vec<(u64, u64)>,
+    /// The loops being unrolled around this point, innermost last: iterations of one loop
+    /// stay apart, paths that left it join the others.
+    unrolling: Vec<Unrolling>,
 }
+
+/// A loop being unrolled: its head, at which call depth, how often its head was reached, and
+/// the path condition when it last was.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Unrolling {
+    head: u64,
+    depth: usize,
+    iterations: u32,
+    path: Vec<TermId>,
+}
+
+/// Why an exploration starts again.
+struct CutHead(u64);
 
 impl<'a> Explorer<'a> {
     pub fn new(prog: &'a Program<'a>, max_steps: usize) -> Explorer<'a> {
@@ -85,6 +119,7 @@ impl<'a> Explorer<'a> {
             max_steps,
             deadline: None,
             rpo: Default::default(),
+            loop_bodies: Default::default(),
         }
     }
 
@@ -121,7 +156,21 @@ impl<'a> Explorer<'a> {
             .unwrap_or(u32::MAX)
     }
 
-    fn key(&self, base_function: u64, st: &SymState, addr: u64) -> Key {
+    fn loop_body(&self, function: u64, head: u64) -> LoopBody {
+        self.loop_bodies
+            .borrow_mut()
+            .entry((function, head))
+            .or_insert_with(|| Rc::new(self.prog.function(function).loop_body(head)))
+            .clone()
+    }
+
+    fn in_loop(&self, function: u64, head: u64, addr: u64) -> bool {
+        let f = self.prog.function(function);
+        let block = f.block_containing(addr).map_or(addr, |b| b.start);
+        self.loop_body(function, head).contains(&block)
+    }
+
+    fn key(&self, base_function: u64, st: &SymState, addr: u64, unrolling: &[Unrolling]) -> Key {
         let mut order = Vec::with_capacity(st.frames.len() + 1);
         let mut caller = base_function;
         for f in &st.frames {
@@ -136,6 +185,14 @@ impl<'a> Explorer<'a> {
                 .frames
                 .iter()
                 .map(|f| (f.function, f.return_to))
+                .collect(),
+            unrolling: unrolling
+                .iter()
+                .filter(|u| {
+                    u.depth < st.frames.len()
+                        || (u.depth == st.frames.len() && self.in_loop(st.function, u.head, addr))
+                })
+                .cloned()
                 .collect(),
         }
     }
@@ -153,21 +210,65 @@ impl<'a> Explorer<'a> {
         start: SymState,
         start_addr: u64,
     ) -> Vec<RegionExit> {
+        let mut cut = HashSet::new();
+        loop {
+            match self.explore_cutting(pool, machine, env, start.clone(), start_addr, &cut) {
+                Ok(exits) => return exits,
+                Err(CutHead(head)) => {
+                    tracing::trace!(head = format_args!("{head:#x}"), "loop not unrolled");
+                    cut.insert(head);
+                }
+            }
+        }
+    }
+
+    /// One exploration that cuts at the loop heads in `cut` and unrolls the others; the first
+    /// loop found not to unroll is the error.
+    fn explore_cutting(
+        &self,
+        pool: &mut TermPool,
+        machine: &Machine,
+        env: &mut dyn Environment,
+        start: SymState,
+        start_addr: u64,
+        cut: &HashSet<u64>,
+    ) -> Result<Vec<RegionExit>, CutHead> {
         let base_function = start.root_function;
         let mut exits = Vec::new();
         let mut queue: BTreeMap<Key, Vec<SymState>> = BTreeMap::new();
-        queue.insert(self.key(base_function, &start, start_addr), vec![start]);
+        queue.insert(
+            self.key(base_function, &start, start_addr, &[]),
+            vec![start],
+        );
         let mut steps = 0usize;
         let mut first = true;
+        let mut head_arrivals = HashMap::new();
         while let Some((key, states)) = queue.pop_first() {
             let addr = key.addr;
             for st in merge_all(pool, states) {
-                if !first && self.is_loop_head(st.function, addr) {
-                    exits.push(RegionExit {
-                        kind: ExitKind::Cut(addr),
-                        state: st,
-                    });
-                    continue;
+                let mut unrolling = key.unrolling.clone();
+                if self.is_loop_head(st.function, addr) {
+                    if cut.contains(&addr) {
+                        if !first {
+                            exits.push(RegionExit {
+                                kind: ExitKind::Cut(addr),
+                                state: st,
+                            });
+                            continue;
+                        }
+                    } else {
+                        let arrivals = head_arrivals.entry(addr).or_insert(0u32);
+                        *arrivals += 1;
+                        if *arrivals > MAX_HEAD_ARRIVALS
+                            || self.loop_body(st.function, addr).is_empty()
+                        {
+                            return Err(CutHead(addr));
+                        }
+                        if steps > MAX_UNROLLED_STEPS {
+                            return Err(CutHead(unrolling.first().map_or(addr, |u| u.head)));
+                        }
+                        unroll(&mut unrolling, addr, &st)?;
+                    }
                 }
                 let f = self.prog.function(st.function);
                 let end = f.block_containing(addr).map_or(0, |b| b.end);
@@ -175,7 +276,7 @@ impl<'a> Explorer<'a> {
                 for (st, next) in outs {
                     match next {
                         Flow::Continue(a) => {
-                            let k = self.key(base_function, &st, a);
+                            let k = self.key(base_function, &st, a, &unrolling);
                             queue.entry(k).or_default().push(st);
                         }
                         Flow::Exit(kind) => exits.push(RegionExit { kind, state: st }),
@@ -204,7 +305,7 @@ impl<'a> Explorer<'a> {
                 }
             }
         }
-        exits
+        Ok(exits)
     }
 
     /// Runs the block of `f` from `addr` (ending at `end`; 0 when unknown, then one
@@ -404,6 +505,29 @@ impl<'a> Explorer<'a> {
         out.push((st, Flow::Continue(top.return_to)));
         out
     }
+}
+
+/// Records that `st` reached loop head `head` once more; an error when its iterations no
+/// longer decide their branches (the path condition grew since the last time round) or there
+/// were too many.
+fn unroll(unrolling: &mut Vec<Unrolling>, head: u64, st: &SymState) -> Result<(), CutHead> {
+    let depth = st.frames.len();
+    match unrolling
+        .iter_mut()
+        .find(|u| u.head == head && u.depth == depth)
+    {
+        None => unrolling.push(Unrolling {
+            head,
+            depth,
+            iterations: 0,
+            path: st.path.clone(),
+        }),
+        Some(u) if u.path == st.path && u.iterations < MAX_UNROLLED_ITERATIONS => {
+            u.iterations += 1;
+        }
+        Some(_) => return Err(CutHead(head)),
+    }
+    Ok(())
 }
 
 /// `st` split on the addresses a jump or call target `t` may be: a state per distinct target

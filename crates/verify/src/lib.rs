@@ -430,6 +430,29 @@ mod tests {
         std::fs::read(format!("{path}{name}")).expect("committed test binary")
     }
 
+    /// The CRC's 8-step bit loop (a loop of its own in the original's helper, unrolled by
+    /// gcc in the patched binary's inlined copy at -O2) decides its branches on a constant
+    /// counter: it is unrolled inside the byte loop's region rather than cut, so the pair
+    /// graph has just the entry and the byte loop, and the two line up.
+    #[test]
+    fn a_loop_with_a_constant_trip_count_is_unrolled_inside_its_region() {
+        let (o, p) = (testbin("pate-crc/orig-O0"), testbin("pate-crc/good-O2"));
+        let (ob, pb) = (
+            Binary::parse(&o).expect("elf"),
+            Binary::parse(&p).expect("elf"),
+        );
+        let lib = tandem_stubs::Library::load_with_builtin(&[] as &[&str]).expect("stub library");
+        let config = Config {
+            entry: Entry::Elf,
+            observe: Vec::new(),
+            symbolic_data: false,
+            budgets: Budgets::standard(Duration::from_secs(60)),
+        };
+        let report = verify(("o", &ob), ("p", &pb), &lib, &config).expect("verify");
+        assert_eq!(report.verdict, Verdict::Equivalent, "{:?}", report.reasons);
+        assert_eq!(report.stats.nodes, 2);
+    }
+
     /// A possible difference that is not real (here: claimed on every input of an equivalent
     /// pair, even as "exact") is replayed on both binaries, found to give equal traces, and
     /// never shown as a counterexample: the verdict is `inconclusive` with the reason.
