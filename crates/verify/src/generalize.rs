@@ -100,6 +100,37 @@ pub struct Abstraction {
     /// their paths made of a value this node generalised (a caller loop's `i < n`, made of
     /// its counter, becomes `x < n` at the head of a loop in the callee it calls).
     pub inherited: Vec<TermId>,
+    /// Each side's fresh contents for the dead stack below its stack pointer, and the
+    /// offset variable of its fill (see `dead_below`).
+    pub dead: [Option<(TermId, TermId)>; 2],
+}
+
+/// How far below the stack pointer the abstraction gives the stack fresh contents: past any
+/// callee frame a loop body makes.
+const DEAD_SPAN: u64 = 1 << 20;
+
+/// The pseudo-location that stands for the dead stack (see `dead_below`) in a weakening.
+const DEAD_STACK: &str = "<dead stack>";
+
+/// The stack pointer below which side `side`'s memory is dead at node `n`, when the node
+/// stands in a function that makes calls (one without calls may keep locals in the red zone
+/// below it) and both states agree on it. There lie the frames of callees that returned
+/// (their return addresses, spilled registers). When the loop changes cells there, they do
+/// not become locations: the abstraction gives the whole area fresh contents instead
+/// (`Abstraction::dead`, written by `rebuild`), which covers whatever a callee left. Only
+/// then: a read at an offset the simplifier cannot place (`buf[i]` in the frame) would
+/// otherwise meet that area too.
+fn dead_below(eng: &Engine, n: usize, side: usize, a: &SymState, b: &SymState) -> Option<TermId> {
+    let key = &eng.nodes[n].key;
+    let Point::At { function, .. } = (if side == 0 { &key.0 } else { &key.1 }) else {
+        return None;
+    };
+    let prog = &eng.sides[side].prog;
+    if prog.function(*function).calls.is_empty() {
+        return None;
+    }
+    let sp = usize::from(prog.desc().sp.id);
+    (a.regs[sp] == b.regs[sp]).then_some(a.regs[sp])
 }
 
 /// An arrival at a node: the two states, the events pending, the path condition it came on.
@@ -308,6 +339,9 @@ fn own_fills(pool: &mut TermPool, abs: &Abstraction) -> FxHashSet<TermId> {
             out.insert(pool.select(*contents, *offset));
         }
     }
+    for (contents, offset) in abs.dead.iter().flatten() {
+        out.insert(pool.select(*contents, *offset));
+    }
     out
 }
 
@@ -401,6 +435,20 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
         let Some(mut st) = first.clone() else {
             continue;
         };
+        if let (Some(sp), Some((contents, offset))) =
+            (dead_below(eng, n, side, &st, &st), abs.dead[side])
+        {
+            let start = eng.pool.add_const(sp, u128::from(DEAD_SPAN).wrapping_neg());
+            let len = eng.pool.c(64, u128::from(DEAD_SPAN));
+            st.mem.push(stripe::write(
+                &mut eng.pool,
+                start,
+                len,
+                DEAD_SPAN,
+                contents,
+                offset,
+            ));
+        }
         // Stripes first: a cell the loop also writes is then read from the cell.
         for (loc, v) in &abs.locs[side] {
             if let (
@@ -700,6 +748,7 @@ fn subsumed(
         };
         // Locations changed from the first arrival must all be abstracted.
         let live = live_regs(eng, n, side);
+        let dead = dead_below(eng, n, side, f, a);
         let mut changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars, &fills) {
             Ok(c) => c,
             Err(_) => {
@@ -737,6 +786,16 @@ fn subsumed(
                 if !eng.pool.ite_conditions(av, 1).is_empty() {
                     let same = eng.pool.eq_(fv, av);
                     if eng.holds_speculative(cond, same) {
+                        continue;
+                    }
+                }
+                if let (Loc::Cell { addr, size }, Some(sp)) = (&loc, dead) {
+                    let below = eng.pool.const_diff(sp, *addr);
+                    if below.is_some_and(|d| d as u64 as i64 >= i64::from(*size)) {
+                        let havoc = Loc::Ghost(DEAD_STACK.into());
+                        if abs.dead[side].is_none() && !weaken.new_locs[side].contains(&havoc) {
+                            weaken.new_locs[side].push(havoc);
+                        }
                         continue;
                     }
                 }
@@ -972,6 +1031,14 @@ fn widen(
             continue;
         };
         for loc in &w.new_locs[side] {
+            if matches!(loc, Loc::Ghost(g) if g == DEAD_STACK) {
+                let name = format!("{}dead_stack", eng.sides[side].id.tag());
+                abs.dead[side] = Some((
+                    eng.pool.fresh_var(name, 0, VarKind::Memory),
+                    eng.pool.fresh_var("offset", 64, VarKind::Abstract),
+                ));
+                continue;
+            }
             if let Loc::Block { addr } = loc {
                 new_blocks[side].push(*addr);
                 continue;

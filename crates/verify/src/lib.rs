@@ -453,6 +453,57 @@ mod tests {
         assert_eq!(report.stats.nodes, 2);
     }
 
+    /// In a loop that calls functions (the register machine's OUT case writes through a
+    /// helper at -O0), the callee frames left below the stack pointer are dead at the loop
+    /// head: the abstraction gives them fresh contents instead of tracking each stale cell
+    /// (return addresses, spilled registers) as a location, and the pair is proved.
+    #[test]
+    fn dead_callee_frames_below_the_stack_pointer_are_not_locations() {
+        let (o, p) = (
+            testbin("jump-table-vm/orig-O0"),
+            testbin("jump-table-vm/good-O0"),
+        );
+        let (ob, pb) = (
+            Binary::parse(&o).expect("elf"),
+            Binary::parse(&p).expect("elf"),
+        );
+        let lib = tandem_stubs::Library::load_with_builtin(&[] as &[&str]).expect("stub library");
+        let config = Config {
+            entry: Entry::Elf,
+            observe: Vec::new(),
+            symbolic_data: false,
+            budgets: Budgets::standard(Duration::from_secs(60)),
+        };
+        let mut loop_heads = 0;
+        let report = verify_with(("o", &ob), ("p", &pb), &lib, &config, false, |eng| {
+            for n in 0..eng.nodes.len() {
+                let abs = eng.nodes[n].abs.clone();
+                let Some(first) = abs.first else { continue };
+                if abs.locs.iter().all(Vec::is_empty) {
+                    continue;
+                }
+                for (side, st) in first.iter().enumerate() {
+                    let Some(st) = st else { continue };
+                    let sp = st.regs[usize::from(eng.sides[side].prog.desc().sp.id)];
+                    assert!(abs.dead[side].is_some(), "node {n} side {side}");
+                    for (loc, _) in &abs.locs[side] {
+                        if let generalize::Loc::Cell { addr, .. } = loc {
+                            let below = eng.pool.const_diff(sp, *addr);
+                            assert!(
+                                below.is_none_or(|d| (d as u64 as i64) <= 0),
+                                "node {n} side {side}: a cell below the stack pointer"
+                            );
+                        }
+                    }
+                }
+                loop_heads += 1;
+            }
+        })
+        .expect("verify");
+        assert_eq!(report.verdict, Verdict::Equivalent, "{:?}", report.reasons);
+        assert_eq!(loop_heads, 1);
+    }
+
     /// A possible difference that is not real (here: claimed on every input of an equivalent
     /// pair, even as "exact") is replayed on both binaries, found to give equal traces, and
     /// never shown as a counterexample: the verdict is `inconclusive` with the reason.
