@@ -14,6 +14,7 @@ use tandem_ir::interp::{binary_value, unary_value};
 use tandem_ir::{BinOp, UnOp, mask};
 
 use crate::known_bits::KNOWN_BITS_DEPTH;
+use crate::linear::Linear;
 use crate::term::{FuncId, Node, TermId, TermPool};
 
 impl TermPool {
@@ -91,6 +92,7 @@ impl TermPool {
                 } else {
                     la.sub(&lb)
                 };
+                let l = self.division_identity(l);
                 self.from_linear(&l)
             }
             BinOp::Mul => match (self.as_const(a), self.as_const(b)) {
@@ -158,6 +160,80 @@ impl TermPool {
             BinOp::UDiv | BinOp::URem => self.narrow_division(op, a, b),
             BinOp::RotL | BinOp::RotR if self.as_const(b) == Some(0) => a,
             _ => self.intern(Node::Binary(op, a, b), out_w),
+        }
+    }
+
+    /// `a - (a / b) * b` is `a % b` (at every width, and for `b = 0` too, where the quotient
+    /// is all ones and the remainder `a`): a sum holding `c * ((a / b) * b)` takes
+    /// `c * (a - a % b)` instead when that leaves it fewer atoms. The quotient may be the
+    /// narrowed form `narrow_division` builds.
+    fn division_identity(&mut self, l: Linear) -> Linear {
+        for &(atom, coef) in &l.terms {
+            let Node::Binary(BinOp::Mul, x, y) = *self.node(atom) else {
+                continue;
+            };
+            for (q, d) in [(x, y), (y, x)] {
+                let Some((dividend, rem)) = self.quotient_times_divisor(q, d) else {
+                    continue;
+                };
+                let w = l.width;
+                let product = Linear {
+                    width: w,
+                    constant: 0,
+                    terms: vec![(atom, 1)],
+                };
+                let (ld, lr) = (self.linear(dividend), self.linear(rem));
+                let candidate = l.sub(&product.scale(coef)).add(&ld.sub(&lr).scale(coef));
+                if candidate.terms.len() < l.terms.len() {
+                    return candidate;
+                }
+            }
+        }
+        l
+    }
+
+    /// For `q * d` with `q` the quotient of a division by `d` (both possibly widened or
+    /// truncated to `d`'s width, which keeps the identity: truncation is a ring morphism, and
+    /// a widened product cannot carry since `(a / b) * b <= a`): the dividend and the
+    /// remainder at `d`'s width.
+    fn quotient_times_divisor(&mut self, q: TermId, d: TermId) -> Option<(TermId, TermId)> {
+        let w = self.width(d);
+        let q = match *self.node(q) {
+            // By zero the product is zero whatever the quotient: `x == 0` implies `d == 0`
+            // when `d` is `x` resized.
+            Node::Ite(c, _, e) => {
+                let Node::Binary(BinOp::Eq, x, y) = *self.node(c) else {
+                    return None;
+                };
+                let x = match (self.as_const(x), self.as_const(y)) {
+                    (_, Some(0)) => x,
+                    (Some(0), _) => y,
+                    _ => return None,
+                };
+                (self.resize(x, w) == d).then_some(e)?
+            }
+            _ => q,
+        };
+        let quotient = match *self.node(q) {
+            Node::ZeroExt { arg, .. } | Node::Extract { arg, lo: 0, .. } => arg,
+            _ => q,
+        };
+        let Node::Binary(BinOp::UDiv, a, b) = *self.node(quotient) else {
+            return None;
+        };
+        if self.resize(b, w) != d {
+            return None;
+        }
+        let rem = self.binary(BinOp::URem, a, b);
+        Some((self.resize(a, w), self.resize(rem, w)))
+    }
+
+    /// `x` at `width` bits: its low bits, or zero-extended.
+    fn resize(&mut self, x: TermId, width: u16) -> TermId {
+        if self.width(x) > width {
+            self.extract(x, 0, width)
+        } else {
+            self.zext(x, width)
         }
     }
 
@@ -536,7 +612,38 @@ impl TermPool {
             let arg = *arg;
             return self.zext(arg, width);
         }
+        if let Some(sum) = self.zext_of_sum(a, width) {
+            return sum;
+        }
         self.intern(Node::ZeroExt { width, arg: a }, width)
+    }
+
+    /// A sum that cannot carry out of its width (every atom's known high zero bits leave room
+    /// for its coefficient and the others) widens atom by atom: `zext(b0 + 256 * b1)` of two
+    /// zero-extended bytes is `zext(b0) + 256 * zext(b1)`, which lines up with the same sum
+    /// built at the wider width.
+    fn zext_of_sum(&mut self, a: TermId, width: u16) -> Option<TermId> {
+        const MAX_ATOMS: usize = 8;
+        let l = self.linear(a);
+        if l.terms.len() < 2 || l.terms.len() > MAX_ATOMS || l.width > 64 {
+            return None;
+        }
+        let w = l.width;
+        let mut most = l.constant;
+        for &(atom, coef) in &l.terms {
+            let bits = w - self.high_zeros(atom, KNOWN_BITS_DEPTH).min(w);
+            let top = (1u128 << bits) - 1;
+            most = most.checked_add(top.checked_mul(coef)?)?;
+        }
+        if most > mask(w) {
+            return None;
+        }
+        let mut wide = Linear::constant(width, l.constant);
+        for &(atom, coef) in &l.terms {
+            let z = self.zext(atom, width);
+            wide = wide.add(&self.linear(z).scale(coef));
+        }
+        Some(self.from_linear(&wide))
     }
 
     pub fn sext(&mut self, a: TermId, width: u16) -> TermId {
