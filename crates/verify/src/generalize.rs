@@ -791,7 +791,9 @@ fn subsumed(
                 }
                 if let (Loc::Cell { addr, size }, Some(sp)) = (&loc, dead) {
                     let below = eng.pool.const_diff(sp, *addr);
-                    if below.is_some_and(|d| d as u64 as i64 >= i64::from(*size)) {
+                    // Inside the area `rebuild` gives fresh contents.
+                    let inside = |d: u128| (u64::from(*size)..=DEAD_SPAN).contains(&(d as u64));
+                    if below.is_some_and(inside) {
                         let havoc = Loc::Ghost(DEAD_STACK.into());
                         if abs.dead[side].is_none() && !weaken.new_locs[side].contains(&havoc) {
                             weaken.new_locs[side].push(havoc);
