@@ -14,7 +14,7 @@
 //!
 //! A loop whose iterations decide every branch they take (a constant trip count: the path
 //! condition at its head is the same each time round) is unrolled instead of cut, up to
-//! [`MAX_UNROLLED_ITERATIONS`]: its head need not become a node of its own, and a loop one
+//! `MAX_UNROLLED_ITERATIONS`: its head need not become a node of its own, and a loop one
 //! binary keeps and the other had its compiler unroll lines up. Otherwise the exploration
 //! starts again with that head cut, so a region never ends part way through a loop.
 
@@ -82,7 +82,7 @@ pub struct Explorer<'a> {
 type LoopBody = Rc<BTreeSet<u64>>;
 
 /// The most iterations of one loop an exploration unrolls.
-pub const MAX_UNROLLED_ITERATIONS: u32 = 64;
+const MAX_UNROLLED_ITERATIONS: u32 = 64;
 
 /// The most times one exploration passes a loop head it unrolls (inner loops of unrolled
 /// loops included), and the most instructions it executes while unrolling.

@@ -112,15 +112,15 @@ const DEAD_SPAN: u64 = 1 << 20;
 /// The pseudo-location that stands for the dead stack (see `dead_below`) in a weakening.
 const DEAD_STACK: &str = "<dead stack>";
 
-/// The stack pointer below which side `side`'s memory is dead at node `n`, when the node
-/// stands in a function that makes calls (one without calls may keep locals in the red zone
-/// below it) and both states agree on it. There lie the frames of callees that returned
+/// The stack pointer of `st` (side `side` at node `n`), below which its memory is dead when
+/// the node stands in a function that makes calls (one without calls may keep locals in the
+/// red zone below it). There lie the frames of callees that returned
 /// (their return addresses, spilled registers). When the loop changes cells there, they do
 /// not become locations: the abstraction gives the whole area fresh contents instead
 /// (`Abstraction::dead`, written by `rebuild`), which covers whatever a callee left. Only
 /// then: a read at an offset the simplifier cannot place (`buf[i]` in the frame) would
 /// otherwise meet that area too.
-fn dead_below(eng: &Engine, n: usize, side: usize, a: &SymState, b: &SymState) -> Option<TermId> {
+fn dead_below(eng: &Engine, n: usize, side: usize, st: &SymState) -> Option<TermId> {
     let key = &eng.nodes[n].key;
     let Point::At { function, .. } = (if side == 0 { &key.0 } else { &key.1 }) else {
         return None;
@@ -129,8 +129,7 @@ fn dead_below(eng: &Engine, n: usize, side: usize, a: &SymState, b: &SymState) -
     if prog.function(*function).calls.is_empty() {
         return None;
     }
-    let sp = usize::from(prog.desc().sp.id);
-    (a.regs[sp] == b.regs[sp]).then_some(a.regs[sp])
+    Some(st.regs[usize::from(prog.desc().sp.id)])
 }
 
 /// An arrival at a node: the two states, the events pending, the path condition it came on.
@@ -436,7 +435,7 @@ pub fn rebuild(eng: &mut Engine, n: usize) {
             continue;
         };
         if let (Some(sp), Some((contents, offset))) =
-            (dead_below(eng, n, side, &st, &st), abs.dead[side])
+            (dead_below(eng, n, side, &st), abs.dead[side])
         {
             let start = eng.pool.add_const(sp, u128::from(DEAD_SPAN).wrapping_neg());
             let len = eng.pool.c(64, u128::from(DEAD_SPAN));
@@ -748,7 +747,9 @@ fn subsumed(
         };
         // Locations changed from the first arrival must all be abstracted.
         let live = live_regs(eng, n, side);
-        let dead = dead_below(eng, n, side, f, a);
+        // Dead only below a stack pointer every arrival shares with the first.
+        let dead =
+            dead_below(eng, n, side, f).filter(|sp| Some(*sp) == dead_below(eng, n, side, a));
         let mut changed = match changed_locations(&mut eng.pool, pc, live, f, a, &vars, &fills) {
             Ok(c) => c,
             Err(_) => {

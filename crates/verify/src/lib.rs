@@ -425,9 +425,46 @@ fn verify_with(
 mod tests {
     use super::*;
 
-    fn testbin(name: &str) -> Vec<u8> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testbins/bin/");
-        std::fs::read(format!("{path}{name}")).expect("committed test binary")
+    /// Two committed test binaries, parsed, with the built-in stubs and a 60 s budget.
+    struct Pair {
+        data: [Vec<u8>; 2],
+        lib: tandem_stubs::Library,
+        config: Config,
+    }
+
+    impl Pair {
+        fn new(original: &str, patched: &str) -> Pair {
+            let read = |name: &str| {
+                let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testbins/bin/");
+                std::fs::read(format!("{path}{name}")).expect("committed test binary")
+            };
+            Pair {
+                data: [read(original), read(patched)],
+                lib: tandem_stubs::Library::load_with_builtin(&[] as &[&str])
+                    .expect("stub library"),
+                config: Config {
+                    entry: Entry::Elf,
+                    observe: Vec::new(),
+                    symbolic_data: false,
+                    budgets: Budgets::standard(Duration::from_secs(60)),
+                },
+            }
+        }
+
+        fn binaries(&self) -> [Binary<'_>; 2] {
+            [&self.data[0], &self.data[1]].map(|d| Binary::parse(d).expect("elf"))
+        }
+
+        /// `verify_with` on the pair, `hook` seeing the engine after the fixpoint.
+        fn run(&self, hook: impl FnOnce(&mut product::Engine)) -> Report {
+            let [o, p] = self.binaries();
+            verify_with(("o", &o), ("p", &p), &self.lib, &self.config, false, hook).expect("verify")
+        }
+
+        fn verify(&self) -> Report {
+            let [o, p] = self.binaries();
+            verify(("o", &o), ("p", &p), &self.lib, &self.config).expect("verify")
+        }
     }
 
     /// The CRC's 8-step bit loop (a loop of its own in the original's helper, unrolled by
@@ -436,19 +473,7 @@ mod tests {
     /// graph has just the entry and the byte loop, and the two line up.
     #[test]
     fn a_loop_with_a_constant_trip_count_is_unrolled_inside_its_region() {
-        let (o, p) = (testbin("pate-crc/orig-O0"), testbin("pate-crc/good-O2"));
-        let (ob, pb) = (
-            Binary::parse(&o).expect("elf"),
-            Binary::parse(&p).expect("elf"),
-        );
-        let lib = tandem_stubs::Library::load_with_builtin(&[] as &[&str]).expect("stub library");
-        let config = Config {
-            entry: Entry::Elf,
-            observe: Vec::new(),
-            symbolic_data: false,
-            budgets: Budgets::standard(Duration::from_secs(60)),
-        };
-        let report = verify(("o", &ob), ("p", &pb), &lib, &config).expect("verify");
+        let report = Pair::new("pate-crc/orig-O0", "pate-crc/good-O2").verify();
         assert_eq!(report.verdict, Verdict::Equivalent, "{:?}", report.reasons);
         assert_eq!(report.stats.nodes, 2);
     }
@@ -459,23 +484,9 @@ mod tests {
     /// (return addresses, spilled registers) as a location, and the pair is proved.
     #[test]
     fn dead_callee_frames_below_the_stack_pointer_are_not_locations() {
-        let (o, p) = (
-            testbin("jump-table-vm/orig-O0"),
-            testbin("jump-table-vm/good-O0"),
-        );
-        let (ob, pb) = (
-            Binary::parse(&o).expect("elf"),
-            Binary::parse(&p).expect("elf"),
-        );
-        let lib = tandem_stubs::Library::load_with_builtin(&[] as &[&str]).expect("stub library");
-        let config = Config {
-            entry: Entry::Elf,
-            observe: Vec::new(),
-            symbolic_data: false,
-            budgets: Budgets::standard(Duration::from_secs(60)),
-        };
+        let pair = Pair::new("jump-table-vm/orig-O0", "jump-table-vm/good-O0");
         let mut loop_heads = 0;
-        let report = verify_with(("o", &ob), ("p", &pb), &lib, &config, false, |eng| {
+        let report = pair.run(|eng| {
             for n in 0..eng.nodes.len() {
                 let abs = eng.nodes[n].abs.clone();
                 let Some(first) = abs.first else { continue };
@@ -498,8 +509,7 @@ mod tests {
                 }
                 loop_heads += 1;
             }
-        })
-        .expect("verify");
+        });
         assert_eq!(report.verdict, Verdict::Equivalent, "{:?}", report.reasons);
         assert_eq!(loop_heads, 1);
     }
@@ -509,25 +519,11 @@ mod tests {
     /// never shown as a counterexample: the verdict is `inconclusive` with the reason.
     #[test]
     fn a_wrong_counterexample_is_caught_by_replay() {
-        let (o, p) = (
-            testbin("constant-folding/orig-O0"),
-            testbin("constant-folding/good-O0"),
-        );
-        let (ob, pb) = (
-            Binary::parse(&o).expect("elf"),
-            Binary::parse(&p).expect("elf"),
-        );
-        let lib = tandem_stubs::Library::load_with_builtin(&[] as &[&str]).expect("stub library");
-        let config = Config {
-            entry: Entry::Elf,
-            observe: Vec::new(),
-            symbolic_data: false,
-            budgets: Budgets::standard(Duration::from_secs(60)),
-        };
-        let honest = verify(("o", &ob), ("p", &pb), &lib, &config).expect("verify");
+        let pair = Pair::new("constant-folding/orig-O0", "constant-folding/good-O0");
+        let honest = pair.verify();
         assert_eq!(honest.verdict, Verdict::Equivalent, "{:?}", honest.reasons);
 
-        let report = verify_with(("o", &ob), ("p", &pb), &lib, &config, false, |eng| {
+        let report = pair.run(|eng| {
             let condition = eng.pool.tru();
             eng.failures.push(Failure {
                 node: "injected".into(),
@@ -536,8 +532,7 @@ mod tests {
                 exact: true,
                 superseded: false,
             });
-        })
-        .expect("verify");
+        });
         assert_eq!(report.verdict, Verdict::Inconclusive);
         assert!(report.counterexample.is_none());
         assert_eq!(
