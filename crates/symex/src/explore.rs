@@ -17,6 +17,12 @@
 //! `MAX_UNROLLED_ITERATIONS`: its head need not become a node of its own, and a loop one
 //! binary keeps and the other had its compiler unroll lines up. Otherwise the exploration
 //! starts again with that head cut, so a region never ends part way through a loop.
+//!
+//! With a bound set ([`Explorer::bounded`]), a loop whose iterations do not decide their
+//! branches is unrolled too, for as long as its head is reached on a path the caller's
+//! feasibility check cannot rule out, up to the bound: a loop over an input of bounded length
+//! then needs no abstraction at all. Only a path proved infeasible is dropped; one still open
+//! at the bound cuts the head as before.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -74,6 +80,9 @@ pub struct Explorer<'a> {
     pub max_steps: usize,
     /// When exploring stops (every path still open is then stuck).
     pub deadline: Option<std::time::Instant>,
+    /// The most iterations a loop whose trip count varies is unrolled (none: such loops are
+    /// cut at once).
+    pub bounded: Option<u32>,
     rpo: std::cell::RefCell<HashMap<u64, Rc<HashMap<u64, u32>>>>,
     /// Natural loops, by function and head.
     loop_bodies: std::cell::RefCell<HashMap<(u64, u64), LoopBody>>,
@@ -118,6 +127,7 @@ impl<'a> Explorer<'a> {
             prog,
             max_steps,
             deadline: None,
+            bounded: None,
             rpo: Default::default(),
             loop_bodies: Default::default(),
         }
@@ -201,18 +211,30 @@ impl<'a> Explorer<'a> {
         self.prog.function(function).is_loop_head(addr)
     }
 
-    /// Explores from `start` at `start_addr` (inside `start.function`).
+    /// Explores from `start` at `start_addr` (inside `start.function`). `feasible` says
+    /// whether a path condition may hold (false only when it provably cannot); it is asked
+    /// only about loops unrolled under [`Explorer::bounded`].
     pub fn explore(
         &self,
         pool: &mut TermPool,
         machine: &Machine,
         env: &mut dyn Environment,
+        feasible: &mut dyn FnMut(&mut TermPool, &[TermId]) -> bool,
         start: SymState,
         start_addr: u64,
     ) -> Vec<RegionExit> {
         let mut cut = HashSet::new();
         loop {
-            match self.explore_cutting(pool, machine, env, start.clone(), start_addr, &cut) {
+            let explored = self.explore_cutting(
+                pool,
+                machine,
+                env,
+                feasible,
+                start.clone(),
+                start_addr,
+                &cut,
+            );
+            match explored {
                 Ok(exits) => return exits,
                 Err(CutHead(head)) => {
                     tracing::trace!(head = format_args!("{head:#x}"), "loop not unrolled");
@@ -224,11 +246,13 @@ impl<'a> Explorer<'a> {
 
     /// One exploration that cuts at the loop heads in `cut` and unrolls the others; the first
     /// loop found not to unroll is the error.
+    #[allow(clippy::too_many_arguments)]
     fn explore_cutting(
         &self,
         pool: &mut TermPool,
         machine: &Machine,
         env: &mut dyn Environment,
+        feasible: &mut dyn FnMut(&mut TermPool, &[TermId]) -> bool,
         start: SymState,
         start_addr: u64,
         cut: &HashSet<u64>,
@@ -250,6 +274,12 @@ impl<'a> Explorer<'a> {
                 if self.is_loop_head(st.function, addr) {
                     if cut.contains(&addr) {
                         if !first {
+                            // A loop whose iterations pass a cut head cannot finish them in
+                            // this region: it is cut too, so that it becomes a node of its own
+                            // instead of folding into the cut loop's.
+                            if let Some(outer) = unrolling.last() {
+                                return Err(CutHead(outer.head));
+                            }
                             exits.push(RegionExit {
                                 kind: ExitKind::Cut(addr),
                                 state: st,
@@ -267,7 +297,10 @@ impl<'a> Explorer<'a> {
                         if steps > MAX_UNROLLED_STEPS {
                             return Err(CutHead(unrolling.first().map_or(addr, |u| u.head)));
                         }
-                        unroll(&mut unrolling, addr, &st)?;
+                        let grown = unroll(&mut unrolling, addr, &st, self.bounded)?;
+                        if grown && !feasible(pool, &st.path) {
+                            continue;
+                        }
                     }
                 }
                 let f = self.prog.function(st.function);
@@ -507,10 +540,16 @@ impl<'a> Explorer<'a> {
     }
 }
 
-/// Records that `st` reached loop head `head` once more; an error when its iterations no
-/// longer decide their branches (the path condition grew since the last time round) or there
-/// were too many.
-fn unroll(unrolling: &mut Vec<Unrolling>, head: u64, st: &SymState) -> Result<(), CutHead> {
+/// Records that `st` reached loop head `head` once more; true when its path condition grew
+/// since the last time round (only within `bounded` iterations; the path must then be
+/// checked). An error when the loop is to be cut: its iterations no longer decide their
+/// branches and there is no bound, or there were too many.
+fn unroll(
+    unrolling: &mut Vec<Unrolling>,
+    head: u64,
+    st: &SymState,
+    bounded: Option<u32>,
+) -> Result<bool, CutHead> {
     let depth = st.frames.len();
     match unrolling
         .iter_mut()
@@ -525,9 +564,14 @@ fn unroll(unrolling: &mut Vec<Unrolling>, head: u64, st: &SymState) -> Result<()
         Some(u) if u.path == st.path && u.iterations < MAX_UNROLLED_ITERATIONS => {
             u.iterations += 1;
         }
+        Some(u) if bounded.is_some_and(|b| u.iterations < b) => {
+            u.iterations += 1;
+            u.path = st.path.clone();
+            return Ok(true);
+        }
         Some(_) => return Err(CutHead(head)),
     }
-    Ok(())
+    Ok(false)
 }
 
 /// `st` split on the addresses a jump or call target `t` may be: a state per distinct target

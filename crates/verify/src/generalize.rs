@@ -1515,14 +1515,22 @@ fn add_stripes(
                 ),
                 _ => true,
             });
+            // A stripe of the original written the same way shares its contents: first one
+            // written with equal values, else one laid out alike whose values are not equal
+            // yet only because cells the stripe now covers were widened apart (this arrival
+            // read them). The sharing is a hypothesis every later arrival checks
+            // (`split_unequal`), so sharing too eagerly costs a visit, never soundness.
             let shared = if side == 1 {
                 let mut hit = None;
-                for (j, other) in made[0].iter().enumerate() {
-                    if !taken.contains(&contents_of[j]) && stripe::same_writes(eng, cond, other, ns)
-                    {
-                        hit = Some(contents_of[j]);
-                        taken.push(contents_of[j]);
-                        break;
+                'values: for values in [true, false] {
+                    for (j, other) in made[0].iter().enumerate() {
+                        if !taken.contains(&contents_of[j])
+                            && stripe::same_writes(eng, cond, other, ns, values)
+                        {
+                            hit = Some(contents_of[j]);
+                            taken.push(contents_of[j]);
+                            break 'values;
+                        }
                     }
                 }
                 hit

@@ -275,42 +275,71 @@ pub enum VerifyError {
 }
 
 /// Decides trace equivalence of `original` and `patched`.
+///
+/// Several passes share the overall budget, each tried only while the ones before left the
+/// pair undecided: the abstract fixpoint ([`Pass::Widen`]); when the only trouble was a
+/// difference replay could not confirm, the fixpoint with the dearer invariant templates
+/// ([`Pass::RichInvariants`]); then loops over bounded inputs unrolled instead of abstracted
+/// ([`Pass::Unroll`]). An undecided pair reports the first pass's reasons.
 pub fn verify(
     original: (&str, &Binary),
     patched: (&str, &Binary),
     lib: &tandem_stubs::Library,
     config: &Config,
 ) -> Result<Report, VerifyError> {
-    let first = verify_with(original, patched, lib, config, false, |_| {})?;
-    let unconfirmed_only = first.verdict == Verdict::Inconclusive
-        && first
-            .reasons
-            .iter()
-            .all(|r| matches!(r, Reason::Unconfirmed(_)));
-    let left = config
-        .budgets
-        .total
-        .saturating_sub(Duration::from_secs_f64(first.stats.seconds));
-    if !unconfirmed_only || left.is_zero() {
-        return Ok(first);
+    let mut first = verify_with(original, patched, lib, config, Pass::Widen, |_| {})?;
+    let unconfirmed_only = first
+        .reasons
+        .iter()
+        .all(|r| matches!(r, Reason::Unconfirmed(_)));
+    for pass in [Pass::RichInvariants, Pass::Unroll] {
+        if decided(&first) {
+            break;
+        }
+        if pass == Pass::RichInvariants && !unconfirmed_only {
+            continue;
+        }
+        let left = config
+            .budgets
+            .total
+            .saturating_sub(Duration::from_secs_f64(first.stats.seconds));
+        if left.is_zero() {
+            break;
+        }
+        tracing::debug!(?pass, "another pass");
+        let mut again = config.clone();
+        again.budgets.total = left;
+        let mut other = verify_with(original, patched, lib, &again, pass, |_| {})?;
+        if decided(&other) {
+            std::mem::swap(&mut first, &mut other);
+        }
+        first.stats.seconds += other.stats.seconds;
+        first.stats.solver.add(&other.stats.solver);
     }
-    // A difference the abstraction could not rule out and replay could not confirm: try
-    // again with the invariant templates that make every query dearer (bounds on sums, zero
-    // top halves), which most pairs do not need.
-    tracing::debug!("second pass with richer invariants");
-    let mut again = config.clone();
-    again.budgets.total = left;
-    let second = verify_with(original, patched, lib, &again, true, |_| {})?;
-    let decided = matches!(second.verdict, Verdict::Equivalent | Verdict::Inequivalent);
-    let (mut report, other) = if decided {
-        (second, first)
-    } else {
-        (first, second)
-    };
-    report.stats.seconds += other.stats.seconds;
-    report.stats.solver.add(&other.stats.solver);
-    Ok(report)
+    Ok(first)
 }
+
+fn decided(r: &Report) -> bool {
+    matches!(r.verdict, Verdict::Equivalent | Verdict::Inequivalent)
+}
+
+/// How one pass of [`verify`] analyses loops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// Loops become nodes with abstract states widened to a fixpoint; the pass stops at its
+    /// first reason for `inconclusive`, leaving the time to the next passes.
+    Widen,
+    /// Loops whose iterations stay feasible at most [`UNROLL_BOUND`] times (a loop over an
+    /// input of bounded length) are unrolled; the others are widened.
+    Unroll,
+    /// Like `Widen`, with the invariant templates that make every query dearer (bounds on
+    /// sums, zero top halves), which most pairs do not need.
+    RichInvariants,
+}
+
+/// The most iterations [`Pass::Unroll`] unrolls a loop: past every buffer of the test
+/// programs (64 bytes) and a 64-bit count of bits.
+const UNROLL_BOUND: u32 = 72;
 
 /// [`verify`], with a hook that sees the engine after the fixpoint and before failures are
 /// replayed (tests inject failures through it).
@@ -319,7 +348,7 @@ fn verify_with(
     patched: (&str, &Binary),
     lib: &tandem_stubs::Library,
     config: &Config,
-    rich_invariants: bool,
+    pass: Pass,
     after_fixpoint: impl FnOnce(&mut product::Engine),
 ) -> Result<Report, VerifyError> {
     let start = Instant::now();
@@ -355,11 +384,15 @@ fn verify_with(
         deadline,
         true,
     );
-    eng.rich_invariants = rich_invariants;
+    eng.rich_invariants = pass == Pass::RichInvariants;
+    eng.stop_at_reason = pass == Pass::Widen;
+    if pass == Pass::Unroll {
+        eng.set_bounded(Some(UNROLL_BOUND));
+    }
     eng.add_root(states, addrs);
     // Cheap first: concrete runs on random inputs find most differences at once (a second
     // pass has run them already).
-    if !rich_invariants
+    if pass == Pass::Widen
         && let Some(cx) =
             replay::random_testing(&mut eng, [&sides[0], &sides[1]], lib, config, 48, 0x7A4D)
     {
@@ -457,8 +490,12 @@ mod tests {
 
         /// `verify_with` on the pair, `hook` seeing the engine after the fixpoint.
         fn run(&self, hook: impl FnOnce(&mut product::Engine)) -> Report {
+            self.run_pass(Pass::Widen, hook)
+        }
+
+        fn run_pass(&self, pass: Pass, hook: impl FnOnce(&mut product::Engine)) -> Report {
             let [o, p] = self.binaries();
-            verify_with(("o", &o), ("p", &p), &self.lib, &self.config, false, hook).expect("verify")
+            verify_with(("o", &o), ("p", &p), &self.lib, &self.config, pass, hook).expect("verify")
         }
 
         fn verify(&self) -> Report {
@@ -476,6 +513,38 @@ mod tests {
         let report = Pair::new("pate-crc/orig-O0", "pate-crc/good-O2").verify();
         assert_eq!(report.verdict, Verdict::Equivalent, "{:?}", report.reasons);
         assert_eq!(report.stats.nodes, 2);
+    }
+
+    /// The password check leaves its loop at the first mismatch; the patched one runs it to
+    /// the end. No invariant the widening proposes relates the two loops, but both run at
+    /// most 6 times (the input is compared up to the secret's length): the unrolling pass
+    /// follows every iteration while it is feasible, needs no loop node at all, and proves
+    /// the pair. The same pass finds the bypass fix's real difference by itself (it runs no
+    /// random tests) and replays it.
+    #[test]
+    fn loops_over_bounded_input_are_unrolled_when_widening_cannot_decide() {
+        let pair = Pair::new("auth-prefix/orig-O2", "auth-prefix/good-O2");
+        let widened = pair.run_pass(Pass::Widen, |_| {});
+        assert_eq!(widened.verdict, Verdict::Inconclusive);
+        let unrolled = pair.run_pass(Pass::Unroll, |_| {});
+        assert_eq!(
+            unrolled.verdict,
+            Verdict::Equivalent,
+            "{:?}",
+            unrolled.reasons
+        );
+        assert_eq!(unrolled.stats.nodes, 1);
+        assert_eq!(pair.verify().verdict, Verdict::Equivalent);
+
+        let bad = Pair::new("auth-prefix/orig-O2", "auth-prefix/bad-O2");
+        let report = bad.run_pass(Pass::Unroll, |_| {});
+        assert_eq!(
+            report.verdict,
+            Verdict::Inequivalent,
+            "{:?}",
+            report.reasons
+        );
+        assert!(report.counterexample.is_some());
     }
 
     /// In a loop that calls functions (the register machine's OUT case writes through a

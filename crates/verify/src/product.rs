@@ -68,6 +68,10 @@ const MAX_UNROLLED_RANGE: u64 = 4096;
 /// not hold, and a dropped candidate costs precision, never soundness.
 const SPECULATIVE_QUERY: Duration = Duration::from_secs(2);
 
+/// How long a bounded unrolling may spend showing that a loop's next iteration is
+/// infeasible (an unknown answer unrolls on, towards the bound).
+const FEASIBILITY_QUERY: Duration = Duration::from_millis(500);
+
 /// The most nodes one pair of points gets (one per form of deferred events).
 const MAX_NODES_PER_POINT: usize = 8;
 
@@ -116,6 +120,9 @@ pub struct Engine<'s, 'b> {
     /// Whether widening proposes the invariant templates that make queries dearer (a second
     /// pass, for pairs the first could not decide).
     pub rich_invariants: bool,
+    /// Whether the fixpoint stops at the first reason for `inconclusive` (a later pass may
+    /// decide the pair; the rest of this one could not).
+    pub stop_at_reason: bool,
     pub stats: EngineStats,
 }
 
@@ -164,6 +171,7 @@ impl<'s, 'b> Engine<'s, 'b> {
             deadline,
             widen,
             rich_invariants: false,
+            stop_at_reason: false,
             stats: EngineStats::default(),
         }
     }
@@ -213,6 +221,7 @@ impl<'s, 'b> Engine<'s, 'b> {
 
     fn reason(&mut self, r: Reason) {
         if !self.reasons.contains(&r) {
+            tracing::debug!(reason = %r, "inconclusive reason");
             self.reasons.push(r);
         }
     }
@@ -249,10 +258,11 @@ impl<'s, 'b> Engine<'s, 'b> {
     pub fn run(&mut self) {
         let _span = tracing::debug_span!("fixpoint").entered();
         while let Some(n) = self.work.pop_first() {
-            if Instant::now() > self.deadline {
-                self.reason(Reason::Budget(
-                    "the overall time budget (--timeout) ran out".into(),
-                ));
+            if self.stopped() {
+                tracing::debug!("stopped at the first reason");
+                break;
+            }
+            if self.out_of_time() {
                 return;
             }
             if self.nodes.len() > self.budgets.max_nodes {
@@ -311,7 +321,29 @@ impl<'s, 'b> Engine<'s, 'b> {
             undefined: std::cell::Cell::new(0),
             tag: s.id.tag(),
         };
-        self.explorers[side].explore(&mut self.pool, &m, self.envs[side].as_mut(), st, addr)
+        let solver = &mut self.solver;
+        let mut feasible = |pool: &mut TermPool, path: &[TermId]| {
+            let cond = pool.all(path.to_vec());
+            solver.set_limit(Some(FEASIBILITY_QUERY));
+            let answer = solver.check(pool, cond);
+            solver.set_limit(None);
+            !matches!(answer, tandem_smt::Answer::Unsat)
+        };
+        self.explorers[side].explore(
+            &mut self.pool,
+            &m,
+            self.envs[side].as_mut(),
+            &mut feasible,
+            st,
+            addr,
+        )
+    }
+
+    /// Unrolls loops whose trip count varies up to `bound` iterations (none: cuts them).
+    pub fn set_bounded(&mut self, bound: Option<u32>) {
+        for e in &mut self.explorers {
+            e.bounded = bound;
+        }
     }
 
     fn side_exits(&mut self, n: usize, side: usize) -> Vec<SideExit> {
@@ -388,9 +420,31 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
         for e1 in &exits_o {
             for e2 in &exits_p {
+                if self.stopped() {
+                    return;
+                }
+                if self.out_of_time() {
+                    return;
+                }
                 self.pair(n, e1, e2, 0);
             }
         }
+    }
+
+    /// Whether the overall budget ran out (then recorded as a reason).
+    fn out_of_time(&mut self) -> bool {
+        let out = Instant::now() > self.deadline;
+        if out {
+            self.reason(Reason::Budget(
+                "the overall time budget (--timeout) ran out".into(),
+            ));
+        }
+        out
+    }
+
+    /// Whether the fixpoint has stopped at its first reason (see `stop_at_reason`).
+    fn stopped(&self) -> bool {
+        self.stop_at_reason && !self.reasons.is_empty()
     }
 
     /// The events of an exit pair: what the node carried, then what each side emitted (a

@@ -224,8 +224,14 @@ pub fn same_contents(
 }
 
 /// Whether two new stripes were made by the same writes: equally many, at equal offsets
-/// from their starts, of equal sizes, guards and values.
-pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe) -> bool {
+/// from their starts, of equal sizes and guards, and (when `values`) of equal values.
+pub fn same_writes(
+    eng: &mut Engine,
+    cond: TermId,
+    a: &NewStripe,
+    b: &NewStripe,
+    values: bool,
+) -> bool {
     if a.writes.len() != b.writes.len() || a.down != b.down {
         return false;
     }
@@ -253,7 +259,11 @@ pub fn same_writes(eng: &mut Engine, cond: TermId, a: &NewStripe, b: &NewStripe)
         let dx = pool.sub(x.addr, a.anchor);
         let dy = pool.sub(y.addr, b.anchor);
         goals.push(pool.eq_(dx, dy));
-        let ve = pool.eq_(*vx, *vy);
+        let ve = if values {
+            pool.eq_(*vx, *vy)
+        } else {
+            pool.tru()
+        };
         match (x.guard, y.guard) {
             (Some(gx), Some(gy)) => {
                 goals.push(pool.eq_(gx, gy));
