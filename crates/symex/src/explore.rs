@@ -719,3 +719,55 @@ pub fn merge(pool: &mut TermPool, a: &SymState, b: &SymState) -> SymState {
     out.mem = log;
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arriving(path: Vec<TermId>) -> SymState {
+        SymState {
+            regs: Vec::new(),
+            mem: Default::default(),
+            ghosts: Vec::new(),
+            events: Vec::new(),
+            path,
+            frames: Vec::new(),
+            function: 0x1000,
+            root_function: 0x1000,
+        }
+    }
+
+    /// A loop whose path condition grows each time round is cut at once without a bound,
+    /// and unrolled (each grown arrival to be checked for feasibility) up to the bound with
+    /// one; a path that stays the same unrolls either way.
+    #[test]
+    fn a_loop_whose_path_grows_is_unrolled_only_within_the_bound() {
+        let mut pool = TermPool::new();
+        let conds: Vec<TermId> = (0..4).map(|i| pool.c(64, i)).collect();
+        let head = 0x1010;
+        let grown = |n: usize| arriving(conds[..n].to_vec());
+
+        let mut cut = Vec::new();
+        assert!(matches!(unroll(&mut cut, head, &grown(0), None), Ok(false)));
+        assert!(matches!(unroll(&mut cut, head, &grown(0), None), Ok(false)));
+        assert!(matches!(unroll(&mut cut, head, &grown(1), None), Err(CutHead(h)) if h == head));
+
+        let mut bounded = Vec::new();
+        assert!(matches!(
+            unroll(&mut bounded, head, &grown(0), Some(2)),
+            Ok(false)
+        ));
+        assert!(matches!(
+            unroll(&mut bounded, head, &grown(1), Some(2)),
+            Ok(true)
+        ));
+        assert!(matches!(
+            unroll(&mut bounded, head, &grown(2), Some(2)),
+            Ok(true)
+        ));
+        assert!(matches!(
+            unroll(&mut bounded, head, &grown(3), Some(2)),
+            Err(CutHead(h)) if h == head
+        ));
+    }
+}
