@@ -73,6 +73,15 @@ pub struct RegionExit {
     pub state: SymState,
 }
 
+/// What an exploration asks of its caller: the machine it runs on, the environment that
+/// services system calls, and whether a path condition may hold (false only when it provably
+/// cannot; asked only about loops unrolled under [`Explorer::bounded`]).
+pub struct Services<'s, 'm> {
+    pub machine: &'s Machine<'m>,
+    pub env: &'s mut dyn Environment,
+    pub feasible: &'s mut dyn FnMut(&mut TermPool, &[TermId]) -> bool,
+}
+
 /// Explores regions of one program.
 pub struct Explorer<'a> {
     pub prog: &'a Program<'a>,
@@ -211,30 +220,17 @@ impl<'a> Explorer<'a> {
         self.prog.function(function).is_loop_head(addr)
     }
 
-    /// Explores from `start` at `start_addr` (inside `start.function`). `feasible` says
-    /// whether a path condition may hold (false only when it provably cannot); it is asked
-    /// only about loops unrolled under [`Explorer::bounded`].
+    /// Explores from `start` at `start_addr` (inside `start.function`).
     pub fn explore(
         &self,
         pool: &mut TermPool,
-        machine: &Machine,
-        env: &mut dyn Environment,
-        feasible: &mut dyn FnMut(&mut TermPool, &[TermId]) -> bool,
+        services: &mut Services,
         start: SymState,
         start_addr: u64,
     ) -> Vec<RegionExit> {
         let mut cut = HashSet::new();
         loop {
-            let explored = self.explore_cutting(
-                pool,
-                machine,
-                env,
-                feasible,
-                start.clone(),
-                start_addr,
-                &cut,
-            );
-            match explored {
+            match self.explore_cutting(pool, services, start.clone(), start_addr, &cut) {
                 Ok(exits) => return exits,
                 Err(CutHead(head)) => {
                     tracing::trace!(head = format_args!("{head:#x}"), "loop not unrolled");
@@ -246,13 +242,10 @@ impl<'a> Explorer<'a> {
 
     /// One exploration that cuts at the loop heads in `cut` and unrolls the others; the first
     /// loop found not to unroll is the error.
-    #[allow(clippy::too_many_arguments)]
     fn explore_cutting(
         &self,
         pool: &mut TermPool,
-        machine: &Machine,
-        env: &mut dyn Environment,
-        feasible: &mut dyn FnMut(&mut TermPool, &[TermId]) -> bool,
+        services: &mut Services,
         start: SymState,
         start_addr: u64,
         cut: &HashSet<u64>,
@@ -298,14 +291,23 @@ impl<'a> Explorer<'a> {
                             return Err(CutHead(unrolling.first().map_or(addr, |u| u.head)));
                         }
                         let grown = unroll(&mut unrolling, addr, &st, self.bounded)?;
-                        if grown && !feasible(pool, &st.path) {
+                        if grown && !(services.feasible)(pool, &st.path) {
                             continue;
                         }
                     }
                 }
                 let f = self.prog.function(st.function);
                 let end = f.block_containing(addr).map_or(0, |b| b.end);
-                let outs = self.run_block(pool, machine, env, &f, st, addr, end, &mut steps);
+                let outs = self.run_block(
+                    pool,
+                    services.machine,
+                    &mut *services.env,
+                    &f,
+                    st,
+                    addr,
+                    end,
+                    &mut steps,
+                );
                 for (st, next) in outs {
                     match next {
                         Flow::Continue(a) => {

@@ -26,7 +26,7 @@ mod subst;
 mod term;
 
 pub use exec::{Machine, Next, Observer};
-pub use explore::{Environment, ExitKind, Explorer, RegionExit, SyscallResult, merge};
+pub use explore::{Environment, ExitKind, Explorer, RegionExit, Services, SyscallResult, merge};
 pub use linear::Linear;
 pub use memory::{
     InitialMemory, MemLog, MemWrite, Region, Regions, WriteKind, concat_le, load, load_byte,

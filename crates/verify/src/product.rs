@@ -329,14 +329,12 @@ impl<'s, 'b> Engine<'s, 'b> {
             solver.set_limit(None);
             !matches!(answer, tandem_smt::Answer::Unsat)
         };
-        self.explorers[side].explore(
-            &mut self.pool,
-            &m,
-            self.envs[side].as_mut(),
-            &mut feasible,
-            st,
-            addr,
-        )
+        let mut services = tandem_symex::Services {
+            machine: &m,
+            env: self.envs[side].as_mut(),
+            feasible: &mut feasible,
+        };
+        self.explorers[side].explore(&mut self.pool, &mut services, st, addr)
     }
 
     /// Unrolls loops whose trip count varies up to `bound` iterations (none: cuts them).
@@ -420,10 +418,7 @@ impl<'s, 'b> Engine<'s, 'b> {
         }
         for e1 in &exits_o {
             for e2 in &exits_p {
-                if self.stopped() {
-                    return;
-                }
-                if self.out_of_time() {
+                if self.stopped() || self.out_of_time() {
                     return;
                 }
                 self.pair(n, e1, e2, 0);
