@@ -729,10 +729,17 @@ impl TermPool {
         self.add(a, c)
     }
 
-    /// Conjunction of several booleans.
+    /// Conjunction of several booleans; false when one is the negation of another (two paths
+    /// that took opposite sides of one branch).
     pub fn all(&mut self, items: impl IntoIterator<Item = TermId>) -> TermId {
+        let items: Vec<TermId> = items.into_iter().collect();
+        let seen: rustc_hash::FxHashSet<TermId> = items.iter().copied().collect();
         let mut acc = self.tru();
-        for t in items {
+        for &t in &items {
+            let negated = self.not(t);
+            if seen.contains(&negated) {
+                return self.fls();
+            }
             acc = self.and(acc, t);
         }
         acc
@@ -754,6 +761,21 @@ mod tests {
     use tandem_ir::BinOp;
 
     use crate::term::{Node, TermPool, VarKind};
+
+    /// Two paths that took opposite sides of one branch cannot both hold.
+    #[test]
+    fn a_conjunction_with_a_condition_and_its_negation_is_false() {
+        let mut pool = TermPool::new();
+        let n = pool.fresh_var("n", 64, VarKind::Input);
+        let (three, five) = (pool.c(64, 3), pool.c(64, 5));
+        let below_three = pool.ult(n, three);
+        let below_five = pool.ult(n, five);
+        let not_below_three = pool.not(below_three);
+        let opposite = pool.all([below_five, below_three, not_below_three]);
+        assert!(pool.is_false(opposite));
+        let compatible = pool.all([below_five, not_below_three]);
+        assert!(!pool.is_false(compatible));
+    }
 
     #[test]
     fn comparing_a_table_entry_with_a_constant_gives_the_index_condition() {

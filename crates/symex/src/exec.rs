@@ -60,11 +60,23 @@ impl Machine<'_> {
                 value,
             });
         }
-        st.mem.push(MemWrite {
-            addr,
-            guard: None,
-            kind: WriteKind::Value { value, size },
-        });
+        let kind = WriteKind::Value { value, size };
+        match memory::address_choices(pool, addr, self.regions) {
+            Some(choices) => {
+                for (cond, addr) in choices {
+                    st.mem.push(MemWrite {
+                        addr,
+                        guard: Some(cond),
+                        kind: kind.clone(),
+                    });
+                }
+            }
+            None => st.mem.push(MemWrite {
+                addr,
+                guard: None,
+                kind,
+            }),
+        }
     }
 
     fn fresh_undefined(&self, pool: &mut TermPool, width: u16) -> TermId {

@@ -18,11 +18,12 @@
 //! binary keeps and the other had its compiler unroll lines up. Otherwise the exploration
 //! starts again with that head cut, so a region never ends part way through a loop.
 //!
-//! With a bound set ([`Explorer::bounded`]), a loop whose iterations do not decide their
-//! branches is unrolled too, for as long as its head is reached on a path the caller's
+//! With a bound set ([`Explorer::bounded`]), an innermost loop whose iterations do not decide
+//! their branches is unrolled too, for as long as its head is reached on a path the caller's
 //! feasibility check cannot rule out, up to the bound: a loop over an input of bounded length
 //! then needs no abstraction at all. Only a path proved infeasible is dropped; one still open
-//! at the bound cuts the head as before.
+//! at the bound cuts the head as before. Paths that left such a loop after different numbers
+//! of iterations are not merged again (see `Key::left`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -75,7 +76,8 @@ pub struct RegionExit {
 
 /// What an exploration asks of its caller: the machine it runs on, the environment that
 /// services system calls, and whether a path condition may hold (false only when it provably
-/// cannot; asked only about loops unrolled under [`Explorer::bounded`]).
+/// cannot; asked only about loops unrolled under [`Explorer::bounded`] and returns that may
+/// go elsewhere than their call's return site).
 pub struct Services<'s, 'm> {
     pub machine: &'s Machine<'m>,
     pub env: &'s mut dyn Environment,
@@ -113,8 +115,23 @@ struct Key {
     addr: u64,
     frames: Vec<(u64, u64)>,
     /// The loops being unrolled around this point, innermost last: iterations of one loop
-    /// stay apart, paths that left it join the others.
+    /// stay apart, paths that left it join the others...
     unrolling: Vec<Unrolling>,
+    /// ...except after a loop unrolled under the bound, outside every other loop being
+    /// unrolled and with another loop ahead: paths that left it after different numbers of
+    /// iterations stay apart until they leave another such loop. Merged, they would make
+    /// every pointer the loop built a choice by trip count, and a later loop that follows
+    /// those pointers (a list it built) a tangle of choices; apart, each path follows its own
+    /// pointers.
+    left: Option<Trips>,
+}
+
+/// A loop unrolled under the bound that a path left, and after how many iterations.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Trips {
+    head: u64,
+    depth: usize,
+    iterations: u32,
 }
 
 /// A loop being unrolled: its head, at which call depth, how often its head was reached, and
@@ -125,6 +142,8 @@ struct Unrolling {
     depth: usize,
     iterations: u32,
     path: Vec<TermId>,
+    /// Whether it was unrolled under the bound (its path grew).
+    bounded: bool,
 }
 
 /// Why an exploration starts again.
@@ -189,7 +208,14 @@ impl<'a> Explorer<'a> {
         self.loop_body(function, head).contains(&block)
     }
 
-    fn key(&self, base_function: u64, st: &SymState, addr: u64, unrolling: &[Unrolling]) -> Key {
+    fn key(
+        &self,
+        base_function: u64,
+        st: &SymState,
+        addr: u64,
+        unrolling: &[Unrolling],
+        left: Option<Trips>,
+    ) -> Key {
         let mut order = Vec::with_capacity(st.frames.len() + 1);
         let mut caller = base_function;
         for f in &st.frames {
@@ -197,7 +223,7 @@ impl<'a> Explorer<'a> {
             caller = f.function;
         }
         order.push(self.order_in(st.function, addr));
-        Key {
+        let mut key = Key {
             order,
             addr,
             frames: st
@@ -205,15 +231,64 @@ impl<'a> Explorer<'a> {
                 .iter()
                 .map(|f| (f.function, f.return_to))
                 .collect(),
-            unrolling: unrolling
-                .iter()
-                .filter(|u| {
-                    u.depth < st.frames.len()
-                        || (u.depth == st.frames.len() && self.in_loop(st.function, u.head, addr))
-                })
-                .cloned()
-                .collect(),
+            unrolling: Vec::new(),
+            left,
+        };
+        let mut left = None;
+        for u in unrolling {
+            let inside = u.depth < st.frames.len()
+                || (u.depth == st.frames.len() && self.in_loop(st.function, u.head, addr));
+            if inside {
+                key.unrolling.push(u.clone());
+            } else if u.bounded
+                && u.depth == st.frames.len()
+                && self.loop_follows(st.function, u.head, addr)
+            {
+                left = Some(Trips {
+                    head: u.head,
+                    depth: u.depth,
+                    iterations: u.iterations,
+                });
+            }
         }
+        // Inside another loop being unrolled, the trip counts of every iteration's inner loop
+        // would multiply: paths there merge as before.
+        if key.unrolling.is_empty() && left.is_some() {
+            key.left = left;
+        }
+        key
+    }
+
+    /// Whether another loop can be reached from `addr`, outside the loop at `head`, in the
+    /// same function: only then are paths that left that loop kept apart (`Key::left`), since
+    /// apart they cost a copy of all that follows each.
+    fn loop_follows(&self, function: u64, head: u64, addr: u64) -> bool {
+        let f = self.prog.function(function);
+        let body = self.loop_body(function, head);
+        let Some(start) = f.block_containing(addr).and_then(|b| f.nodes.get(&b.start)) else {
+            return false;
+        };
+        let mut seen = HashSet::new();
+        let mut work = vec![*start];
+        while let Some(n) = work.pop() {
+            let block = f.graph[n];
+            if body.contains(&block) || !seen.insert(n) {
+                continue;
+            }
+            if f.is_loop_head(block) {
+                return true;
+            }
+            work.extend(f.graph.neighbors(n));
+        }
+        false
+    }
+
+    /// Whether the loop at `head` has no other loop inside it (in its own function).
+    fn is_innermost(&self, function: u64, head: u64) -> bool {
+        let f = self.prog.function(function);
+        self.loop_body(function, head)
+            .iter()
+            .all(|&b| b == head || !f.is_loop_head(b))
     }
 
     fn is_loop_head(&self, function: u64, addr: u64) -> bool {
@@ -254,7 +329,7 @@ impl<'a> Explorer<'a> {
         let mut exits = Vec::new();
         let mut queue: BTreeMap<Key, Vec<SymState>> = BTreeMap::new();
         queue.insert(
-            self.key(base_function, &start, start_addr, &[]),
+            self.key(base_function, &start, start_addr, &[], None),
             vec![start],
         );
         let mut steps = 0usize;
@@ -282,15 +357,29 @@ impl<'a> Explorer<'a> {
                     } else {
                         let arrivals = head_arrivals.entry(addr).or_insert(0u32);
                         *arrivals += 1;
-                        if *arrivals > MAX_HEAD_ARRIVALS
-                            || self.loop_body(st.function, addr).is_empty()
-                        {
+                        // Under a bound, each trip count of a loop left earlier is a path
+                        // of its own through the loops after it.
+                        let most = MAX_HEAD_ARRIVALS * (1 + self.bounded.unwrap_or(0));
+                        if *arrivals > most || self.loop_body(st.function, addr).is_empty() {
                             return Err(CutHead(addr));
                         }
                         if steps > MAX_UNROLLED_STEPS {
                             return Err(CutHead(unrolling.first().map_or(addr, |u| u.head)));
                         }
-                        let grown = unroll(&mut unrolling, addr, &st, self.bounded)?;
+                        // Only an innermost loop is unrolled under the bound: an outer loop
+                        // stays a node, so each of its iterations (an inner loop unrolled)
+                        // is compared on its own rather than all of them in one formula.
+                        let bound = self
+                            .bounded
+                            .filter(|_| self.is_innermost(st.function, addr));
+                        let grown = unroll(&mut unrolling, addr, &st, bound)?;
+                        tracing::trace!(
+                            head = format_args!("{addr:#x}"),
+                            grown,
+                            terms = pool.len(),
+                            steps,
+                            "unrolled"
+                        );
                         if grown && !(services.feasible)(pool, &st.path) {
                             continue;
                         }
@@ -298,20 +387,11 @@ impl<'a> Explorer<'a> {
                 }
                 let f = self.prog.function(st.function);
                 let end = f.block_containing(addr).map_or(0, |b| b.end);
-                let outs = self.run_block(
-                    pool,
-                    services.machine,
-                    &mut *services.env,
-                    &f,
-                    st,
-                    addr,
-                    end,
-                    &mut steps,
-                );
+                let outs = self.run_block(pool, services, &f, st, addr, end, &mut steps);
                 for (st, next) in outs {
                     match next {
                         Flow::Continue(a) => {
-                            let k = self.key(base_function, &st, a, &unrolling);
+                            let k = self.key(base_function, &st, a, &unrolling, key.left);
                             queue.entry(k).or_default().push(st);
                         }
                         Flow::Exit(kind) => exits.push(RegionExit { kind, state: st }),
@@ -349,8 +429,7 @@ impl<'a> Explorer<'a> {
     fn run_block(
         &self,
         pool: &mut TermPool,
-        m: &Machine,
-        env: &mut dyn Environment,
+        services: &mut Services,
         f: &Function,
         st: SymState,
         addr: u64,
@@ -373,7 +452,7 @@ impl<'a> Explorer<'a> {
             *steps += 1;
             let pc = pool.c(64, u128::from(a));
             st.regs[usize::from(self.prog.desc().pc.id)] = pc;
-            for (s, next) in m.step(pool, st, &insn) {
+            for (s, next) in services.machine.step(pool, st, &insn) {
                 if s.is_dead(pool) {
                     continue;
                 }
@@ -384,9 +463,9 @@ impl<'a> Explorer<'a> {
                     Next::Call { target, return_to } => {
                         out.extend(self.indirect_call(pool, s, a, target, return_to));
                     }
-                    Next::Return(t) => out.extend(self.ret(pool, s, t)),
+                    Next::Return(t) => out.extend(self.ret(pool, services, s, t)),
                     Next::Syscall { next } => {
-                        for r in env.syscall(m, pool, s) {
+                        for r in services.env.syscall(services.machine, pool, s) {
                             match r {
                                 SyscallResult::Continue(s) => out.push((s, Flow::Continue(next))),
                                 SyscallResult::Ended(s) => out.push((s, Flow::Exit(ExitKind::End))),
@@ -514,7 +593,16 @@ impl<'a> Explorer<'a> {
         }
     }
 
-    fn ret(&self, pool: &mut TermPool, mut st: SymState, t: TermId) -> Vec<(SymState, Flow)> {
+    /// Returns from the innermost active call. Where the return address may have been
+    /// overwritten (a write at a symbolic offset in the frame), returning elsewhere is a path
+    /// of its own, unless the path condition rules it out (the write's index is bounded).
+    fn ret(
+        &self,
+        pool: &mut TermPool,
+        services: &mut Services,
+        mut st: SymState,
+        t: TermId,
+    ) -> Vec<(SymState, Flow)> {
         let Some(top) = st.frames.last().cloned() else {
             return vec![(st, Flow::Exit(ExitKind::Return(t)))];
         };
@@ -525,7 +613,7 @@ impl<'a> Explorer<'a> {
             let mut other = st.clone();
             let nc = pool.not(c);
             other.assume(pool, nc);
-            if !other.is_dead(pool) {
+            if !other.is_dead(pool) && (services.feasible)(pool, &other.path) {
                 out.push((
                     other,
                     Flow::Exit(ExitKind::Stuck(
@@ -562,6 +650,7 @@ fn unroll(
             depth,
             iterations: 0,
             path: st.path.clone(),
+            bounded: false,
         }),
         Some(u) if u.path == st.path && u.iterations < MAX_UNROLLED_ITERATIONS => {
             u.iterations += 1;
@@ -569,6 +658,7 @@ fn unroll(
         Some(u) if bounded.is_some_and(|b| u.iterations < b) => {
             u.iterations += 1;
             u.path = st.path.clone();
+            u.bounded = true;
             return Ok(true);
         }
         Some(_) => return Err(CutHead(head)),
@@ -699,32 +789,79 @@ pub fn merge(pool: &mut TermPool, a: &SymState, b: &SymState) -> SymState {
         }
     }
     let (mut log, sa, sb) = a.mem.split_common(&b.mem);
-    let guard = |pool: &mut TermPool, w: &MemWrite, g: TermId| -> MemWrite {
+    for w in interleave(pool, &sa, ca, &sb, cb) {
+        log.push(w);
+    }
+    out.mem = log;
+    out
+}
+
+/// The writes of two exclusive paths (`ca`, `cb` select them) as one log: each side's writes
+/// in their own order, each guarded by its side's selector. A write both sides made alike (the
+/// same address and contents: the iterations two exits of a loop share) appears once, under
+/// either selector, so that merging the exits of a loop one by one does not copy its earlier
+/// iterations' writes again at every merge.
+fn interleave(
+    pool: &mut TermPool,
+    sa: &[MemWrite],
+    ca: TermId,
+    sb: &[MemWrite],
+    cb: TermId,
+) -> Vec<MemWrite> {
+    let alike = |x: &MemWrite, y: &MemWrite| x.addr == y.addr && x.kind == y.kind;
+    let guarded = |pool: &mut TermPool, w: &MemWrite, g: TermId| -> MemWrite {
         let guard = match w.guard {
             Some(old) => pool.and(old, g),
             None => g,
         };
         MemWrite {
-            addr: w.addr,
             guard: Some(guard),
-            kind: w.kind.clone(),
+            ..w.clone()
         }
     };
-    for w in &sa {
-        let gw = guard(pool, w, ca);
-        log.push(gw);
+    let mut out = Vec::with_capacity(sa.len().max(sb.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < sa.len() || j < sb.len() {
+        if i < sa.len() && j < sb.len() && alike(&sa[i], &sb[j]) {
+            // Under `ca or cb` (the merged path): `(ga and ca) or (gb and cb)`, which is
+            // `ga or cb` when `gb` is true, and so on.
+            let guard = match (sa[i].guard, sb[j].guard) {
+                (None, None) => None,
+                (Some(ga), None) => Some(pool.or(ga, cb)),
+                (None, Some(gb)) => Some(pool.or(ca, gb)),
+                (Some(ga), Some(gb)) => {
+                    let from_a = pool.and(ga, ca);
+                    let from_b = pool.and(gb, cb);
+                    Some(pool.or(from_a, from_b))
+                }
+            };
+            out.push(MemWrite {
+                guard,
+                ..sa[i].clone()
+            });
+            i += 1;
+            j += 1;
+            continue;
+        }
+        // Take first the write the other side does not make later (so a match further on is
+        // not skipped).
+        let a_first = j == sb.len() || (i < sa.len() && !sa[i..].iter().any(|w| alike(w, &sb[j])));
+        if a_first {
+            out.push(guarded(pool, &sa[i], ca));
+            i += 1;
+        } else {
+            out.push(guarded(pool, &sb[j], cb));
+            j += 1;
+        }
     }
-    for w in &sb {
-        let gw = guard(pool, w, cb);
-        log.push(gw);
-    }
-    out.mem = log;
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::memory::WriteKind;
+    use crate::term::VarKind;
 
     fn arriving(path: Vec<TermId>) -> SymState {
         SymState {
@@ -737,6 +874,40 @@ mod tests {
             function: 0x1000,
             root_function: 0x1000,
         }
+    }
+
+    /// Merging the exits of a loop one by one: a write both paths made (an earlier iteration)
+    /// stays one write, needing no guard when neither path had one; only the write one path
+    /// alone made is guarded by that path's selector.
+    #[test]
+    fn a_write_both_merged_paths_made_stays_one_write() {
+        let mut pool = TermPool::new();
+        let n = pool.fresh_var("n", 64, VarKind::Input);
+        let one = pool.c(64, 1);
+        let more = pool.ult(one, n);
+        let fewer = pool.not(more);
+        let write = |pool: &mut TermPool, at: u128, v: u128| MemWrite {
+            addr: pool.c(64, at),
+            guard: None,
+            kind: WriteKind::Value {
+                value: pool.c(8, v),
+                size: 1,
+            },
+        };
+        let first = write(&mut pool, 0x2000, 1);
+        let second = write(&mut pool, 0x2001, 2);
+        let mut left_early = arriving(vec![fewer]);
+        left_early.mem.push(first.clone());
+        let mut left_late = left_early.clone();
+        left_late.path = vec![more];
+        left_late.mem.push(second.clone());
+
+        let merged = merge(&mut pool, &left_early, &left_late);
+        let writes: Vec<&MemWrite> = merged.mem.iter().collect();
+        assert_eq!(writes.len(), 2, "{writes:?}");
+        assert_eq!(writes[1], &first);
+        assert_eq!(writes[0].addr, second.addr);
+        assert_eq!(writes[0].guard, Some(more));
     }
 
     /// A loop whose path condition grows each time round is cut at once without a bound,

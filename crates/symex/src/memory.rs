@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use crate::term::{TermId, TermPool};
+use crate::term::{Node, TermId, TermPool};
 
 /// What a write stores.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,6 +293,69 @@ fn byte_at(pool: &mut TermPool, value: TermId, size: u16, d: TermId) -> TermId {
     byte
 }
 
+/// The most addresses one access at a merged address is split into.
+const MAX_ADDRESS_CHOICES: usize = 64;
+/// The most `ite`s taken apart to find them.
+const MAX_ADDRESS_SPLITS: usize = 4096;
+
+/// An address that is one of several (paths that computed different pointers, merged): each
+/// choice with the condition under which the address is it, the conditions disjoint and
+/// covering. `None` when the address is not a choice, or a choice among too many, or when its
+/// region is known without taking it apart (`base + ite(..)`: an index chosen by paths), or
+/// when a choice's is not known either.
+///
+/// Splitting matters because a choice of pointers has no region (it is an `ite`, an opaque
+/// atom of the linear form), so an access at it would be compared against every write in
+/// memory, while each of its choices usually lies in one known object, often at a constant
+/// address.
+pub fn address_choices(
+    pool: &mut TermPool,
+    addr: TermId,
+    regions: &dyn Regions,
+) -> Option<Vec<(TermId, TermId)>> {
+    if region_of(pool, addr, regions) != Region::Unknown {
+        return None;
+    }
+    // Different paths through the `ite`s often reach the same address: one choice each, the
+    // conditions joined, keeps a pointer chased through merged memory from multiplying.
+    let whole = pool.bool(true);
+    let mut choices: Vec<(TermId, TermId)> = Vec::new();
+    let mut pending = vec![(whole, addr)];
+    let mut work = 0;
+    while let Some((cond, a)) = pending.pop() {
+        work += 1;
+        if work > MAX_ADDRESS_SPLITS {
+            return None;
+        }
+        let lin = pool.linear(a);
+        let choice = lin.terms.iter().find_map(|&(t, _)| match pool.node(t) {
+            Node::Ite(c, x, y) => Some((t, *c, *x, *y)),
+            _ => None,
+        });
+        let Some((atom, c, x, y)) = choice else {
+            // A choice no better placed than the whole is no help.
+            if pool.as_const(a).is_none() && region_of(pool, a, regions) == Region::Unknown {
+                return None;
+            }
+            match choices.iter().position(|&(_, at)| at == a) {
+                Some(i) => choices[i].0 = pool.or(choices[i].0, cond),
+                None if choices.len() == MAX_ADDRESS_CHOICES => return None,
+                None => choices.push((cond, a)),
+            }
+            continue;
+        };
+        let not_c = pool.not(c);
+        for (branch, when) in [(y, not_c), (x, c)] {
+            let at = pool.substitute(a, atom, branch);
+            let cond = pool.and(cond, when);
+            if !pool.is_false(cond) {
+                pending.push((cond, at));
+            }
+        }
+    }
+    (work > 1).then_some(choices)
+}
+
 /// Reads `size` bytes at `addr` as a little-endian value.
 pub fn load(
     pool: &mut TermPool,
@@ -302,33 +365,83 @@ pub fn load(
     init: &dyn InitialMemory,
     regions: &dyn Regions,
 ) -> TermId {
+    if let Some(choices) = address_choices(pool, addr, regions) {
+        let mut loaded = choices
+            .iter()
+            .map(|&(cond, a)| (cond, load_at(pool, log, a, size, init, regions)))
+            .collect::<Vec<_>>();
+        let (_, mut value) = loaded.pop().expect("a split address has choices");
+        for (cond, v) in loaded.into_iter().rev() {
+            value = pool.ite(cond, v, value);
+        }
+        return value;
+    }
+    load_at(pool, log, addr, size, init, regions)
+}
+
+fn load_at(
+    pool: &mut TermPool,
+    log: &MemLog,
+    addr: TermId,
+    size: u16,
+    init: &dyn InitialMemory,
+    regions: &dyn Regions,
+) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
-    // Fast path: one write covers the whole load and every newer write is provably elsewhere.
+    // Whole values: when every write that may touch the load either holds all of it or is
+    // provably elsewhere, the load is the newest such value (a choice among them by their
+    // guards, for writes from merged paths), not one assembled byte by byte; a pointer loaded
+    // this way stays a choice among pointers, which `address_choices` can take apart.
     let end = u128::from(size);
-    let mut untouched = true;
+    let mut guarded: Vec<(TermId, TermId)> = Vec::new();
+    let mut newest = None;
+    let mut whole = true;
     for w in &writes {
         let (value, ws) = match &w.kind {
             WriteKind::Value { value, size } => (Some(*value), u128::from(*size)),
             WriteKind::Range { max, .. } => (None, u128::from(*max)),
         };
-        match pool.const_diff(addr, w.addr) {
-            Some(d) if w.guard.is_none() && d + end <= ws && value.is_some() => {
-                let v = value.unwrap_or(addr);
-                return pool.extract(v, 8 * d as u16, 8 * size);
+        match (pool.const_diff(addr, w.addr), value) {
+            (Some(d), Some(value)) if d + end <= ws => {
+                let v = pool.extract(value, 8 * d as u16, 8 * size);
+                match w.guard {
+                    Some(g) => guarded.push((g, v)),
+                    None => {
+                        newest = Some(v);
+                        break;
+                    }
+                }
             }
             // Disjoint: the load starts after the write ends and ends before it starts
             // (modulo 2^64).
-            Some(d) if (d as u64) >= ws as u64 && (d as u64).wrapping_neg() >= u64::from(size) => {
+            (Some(d), _)
+                if (d as u64) >= ws as u64 && (d as u64).wrapping_neg() >= u64::from(size) =>
+            {
                 continue;
             }
             _ if !may_alias(pool, addr, w.addr, regions) => continue,
             _ => {
-                untouched = false;
+                whole = false;
                 break;
             }
         }
     }
-    if untouched && let Some(v) = init.word(pool, addr, size) {
+    if whole {
+        let mut v = match newest.or_else(|| init.word(pool, addr, size)) {
+            Some(v) => v,
+            None => {
+                let bytes: Vec<TermId> = (0..u64::from(size))
+                    .map(|i| {
+                        let a = pool.add_const(addr, u128::from(i));
+                        init.byte(pool, a)
+                    })
+                    .collect();
+                concat_le(pool, &bytes)
+            }
+        };
+        for (g, gv) in guarded.into_iter().rev() {
+            v = pool.ite(g, gv, v);
+        }
         return v;
     }
     let bytes: Vec<TermId> = (0..u64::from(size))
@@ -350,8 +463,76 @@ pub fn concat_le(pool: &mut TermPool, bytes: &[TermId]) -> TermId {
 
 #[cfg(test)]
 mod tests {
-    use super::byte_at;
-    use crate::term::{TermPool, VarKind};
+    use super::*;
+    use crate::term::VarKind;
+
+    /// Zero bytes everywhere; the image is 0x400000..0x500000, `stack` the only base.
+    struct Zeroed {
+        stack: TermId,
+    }
+
+    impl InitialMemory for Zeroed {
+        fn byte(&self, pool: &mut TermPool, _addr: TermId) -> TermId {
+            pool.c(8, 0)
+        }
+    }
+
+    impl Regions for Zeroed {
+        fn is_base(&self, t: TermId) -> bool {
+            t == self.stack
+        }
+        fn in_image(&self, addr: u64) -> bool {
+            (0x40_0000..0x50_0000).contains(&addr)
+        }
+    }
+
+    /// A pool with the stack base and a path condition `c`.
+    fn stack_and_condition() -> (TermPool, Zeroed, TermId) {
+        let mut pool = TermPool::new();
+        let stack = pool.fresh_var("stack", 64, VarKind::Input);
+        let c = pool.fresh_var("c", 1, VarKind::Input);
+        (pool, Zeroed { stack }, c)
+    }
+
+    /// A pointer merged from two paths reads what each path's pointer points to, as a choice
+    /// on the same condition, untouched by writes elsewhere (the stack).
+    #[test]
+    fn a_load_at_a_choice_of_pointers_reads_each_pointer() {
+        let (mut pool, mem, c) = stack_and_condition();
+        let stack = mem.stack;
+        let (a, b) = (pool.c(64, 0x40_1000), pool.c(64, 0x40_1010));
+        let (va, vb, vs) = (pool.c(64, 0x11), pool.c(64, 0x22), pool.c(64, 0x33));
+        let mut log = MemLog::new();
+        for (addr, value) in [(a, va), (b, vb), (stack, vs)] {
+            log.push(MemWrite {
+                addr,
+                guard: None,
+                kind: WriteKind::Value { value, size: 8 },
+            });
+        }
+        let p = pool.ite(c, a, b);
+        let loaded = load(&mut pool, &log, p, 8, &mem, &mem);
+        let want = pool.ite(c, va, vb);
+        assert_eq!(loaded, want, "{}", pool.show(loaded, 8));
+    }
+
+    /// An index chosen by paths inside a known object is not split: its region is known
+    /// whole, and a split only multiplies the work.
+    #[test]
+    fn an_index_chosen_by_paths_is_not_split() {
+        let (mut pool, mem, c) = stack_and_condition();
+        let (one, two) = (pool.c(64, 1), pool.c(64, 2));
+        let index = pool.ite(c, one, two);
+        let in_frame = pool.add(mem.stack, index);
+        assert_eq!(address_choices(&mut pool, in_frame, &mem), None);
+        let (a, b) = (pool.c(64, 0x40_1000), pool.c(64, 0x40_2000));
+        let pointer = pool.ite(c, a, b);
+        let not_c = pool.not(c);
+        assert_eq!(
+            address_choices(&mut pool, pointer, &mem),
+            Some(vec![(c, a), (not_c, b)])
+        );
+    }
 
     #[test]
     fn a_byte_at_a_symbolic_offset_is_the_byte_at_each_offset() {

@@ -277,7 +277,8 @@ pub enum VerifyError {
 /// Decides trace equivalence of `original` and `patched`.
 ///
 /// Several passes share the overall budget, each tried only while the ones before left the
-/// pair undecided: the abstract fixpoint ([`Pass::Widen`]); when the only trouble was a
+/// pair undecided: the abstract fixpoint ([`Pass::Widen`], on at most [`WIDEN_SHARE`] of
+/// it); when the only trouble was a
 /// difference replay could not confirm, the fixpoint with the dearer invariant templates
 /// ([`Pass::RichInvariants`]); then loops over bounded inputs unrolled instead of abstracted
 /// ([`Pass::Unroll`]). An undecided pair reports the first pass's reasons.
@@ -287,7 +288,9 @@ pub fn verify(
     lib: &tandem_stubs::Library,
     config: &Config,
 ) -> Result<Report, VerifyError> {
-    let mut first = verify_with(original, patched, lib, config, Pass::Widen, |_| {})?;
+    let mut widen = config.clone();
+    widen.budgets.total = config.budgets.total.mul_f64(WIDEN_SHARE);
+    let mut first = verify_with(original, patched, lib, &widen, Pass::Widen, |_| {})?;
     let unconfirmed_only = first
         .reasons
         .iter()
@@ -336,6 +339,10 @@ enum Pass {
     /// sums, zero top halves), which most pairs do not need.
     RichInvariants,
 }
+
+/// The share of the overall budget [`Pass::Widen`] may use: an abstraction that takes long
+/// to settle often fails in the end, and the unrolling pass needs the time then.
+const WIDEN_SHARE: f64 = 0.5;
 
 /// The most iterations [`Pass::Unroll`] unrolls a loop: past every buffer of the test
 /// programs (64 bytes) and a 64-bit count of bits.
