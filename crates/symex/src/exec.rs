@@ -31,7 +31,14 @@ pub enum Next {
 pub trait Observer {
     /// The observed range a store at `addr` falls into, and the offset in it.
     fn observed(&self, pool: &mut TermPool, addr: TermId) -> Option<(String, TermId)>;
+    /// Whether any memory is observed at all.
+    fn observes_any(&self) -> bool;
 }
+
+/// What a store through a pointer of unknown region is reported as when memory is observed:
+/// it may land in observed memory, so it is an event (at its whole address) that the other
+/// side must match.
+pub const UNRESOLVED_STORE: &str = "an unresolved pointer";
 
 /// Everything executing instructions needs besides the state.
 pub struct Machine<'a> {
@@ -53,7 +60,8 @@ impl Machine<'_> {
 
     pub fn store(&self, pool: &mut TermPool, st: &mut SymState, addr: TermId, value: TermId) {
         let size = (pool.width(value) / 8) as u8;
-        if let Some((range, offset)) = self.observer.observed(pool, addr) {
+        let choices = memory::address_choices(pool, addr, self.regions);
+        if let Some((range, offset)) = self.observed(pool, addr, choices.as_deref()) {
             st.events.push(Event::Store {
                 range,
                 offset,
@@ -61,7 +69,7 @@ impl Machine<'_> {
             });
         }
         let kind = WriteKind::Value { value, size };
-        match memory::address_choices(pool, addr, self.regions) {
+        match choices {
             Some(choices) => {
                 for (cond, addr) in choices {
                     st.mem.push(MemWrite {
@@ -76,6 +84,40 @@ impl Machine<'_> {
                 guard: None,
                 kind,
             }),
+        }
+    }
+
+    /// The observed range a store at `addr` (one of `choices`, when it is a choice of
+    /// pointers) may fall into. A pointer whose region is unknown may point anywhere, so while
+    /// any memory is observed its store is an event of its own ([`UNRESOLVED_STORE`]), never
+    /// silently unobserved.
+    fn observed(
+        &self,
+        pool: &mut TermPool,
+        addr: TermId,
+        choices: Option<&[(TermId, TermId)]>,
+    ) -> Option<(String, TermId)> {
+        if !self.observer.observes_any() {
+            return None;
+        }
+        let unresolved = || Some((UNRESOLVED_STORE.to_string(), addr));
+        match choices {
+            Some(choices) => {
+                for &(_, a) in choices {
+                    if self.observer.observed(pool, a).is_some() {
+                        return unresolved();
+                    }
+                }
+                None
+            }
+            None => {
+                if let Some(hit) = self.observer.observed(pool, addr) {
+                    return Some(hit);
+                }
+                let unknown = pool.as_const(addr).is_none()
+                    && memory::region_of(pool, addr, self.regions) == memory::Region::Unknown;
+                if unknown { unresolved() } else { None }
+            }
         }
     }
 
@@ -277,5 +319,61 @@ fn fault_of(t: Trap) -> FaultKind {
         Trap::InvalidOpcode => FaultKind::Ill,
         Trap::Breakpoint => FaultKind::Trap,
         Trap::GeneralProtection => FaultKind::Segv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::World;
+
+    /// A store through a pointer loaded from memory may land in observed memory: it is an
+    /// event, as a store into `.output` is; a store into the stack frame is not.
+    #[test]
+    fn a_store_through_a_pointer_of_unknown_region_is_observed() {
+        let (mut pool, world) = World::new();
+        let stack = world.stack;
+        let is_mapped = |_: u64| true;
+        let m = Machine {
+            init: &world,
+            observer: &world,
+            regions: &world,
+            is_mapped: &is_mapped,
+            undefined: Cell::new(0),
+            tag: "o.",
+        };
+        let mut st = SymState {
+            regs: Vec::new(),
+            mem: Default::default(),
+            ghosts: Vec::new(),
+            events: Vec::new(),
+            path: Vec::new(),
+            frames: Vec::new(),
+            function: 0x40_1000,
+            root_function: 0x40_1000,
+        };
+        let value = pool.c(8, 7);
+        let loaded = pool.fresh_var("loaded", 64, VarKind::Input);
+        let local = pool.add_const(stack, 8);
+        let output = pool.c(64, 0x40_2004);
+        for addr in [loaded, local, output] {
+            m.store(&mut pool, &mut st, addr, value);
+        }
+        let four = pool.c(64, 4);
+        assert_eq!(
+            st.events,
+            vec![
+                Event::Store {
+                    range: UNRESOLVED_STORE.to_string(),
+                    offset: loaded,
+                    value,
+                },
+                Event::Store {
+                    range: ".output".to_string(),
+                    offset: four,
+                    value,
+                },
+            ]
+        );
     }
 }

@@ -17,6 +17,8 @@
 mod build;
 mod exec;
 mod explore;
+#[cfg(test)]
+mod fixture;
 mod known_bits;
 mod linear;
 mod memory;

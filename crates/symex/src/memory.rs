@@ -464,34 +464,14 @@ pub fn concat_le(pool: &mut TermPool, bytes: &[TermId]) -> TermId {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::World;
     use crate::term::VarKind;
 
-    /// Zero bytes everywhere; the image is 0x400000..0x500000, `stack` the only base.
-    struct Zeroed {
-        stack: TermId,
-    }
-
-    impl InitialMemory for Zeroed {
-        fn byte(&self, pool: &mut TermPool, _addr: TermId) -> TermId {
-            pool.c(8, 0)
-        }
-    }
-
-    impl Regions for Zeroed {
-        fn is_base(&self, t: TermId) -> bool {
-            t == self.stack
-        }
-        fn in_image(&self, addr: u64) -> bool {
-            (0x40_0000..0x50_0000).contains(&addr)
-        }
-    }
-
     /// A pool with the stack base and a path condition `c`.
-    fn stack_and_condition() -> (TermPool, Zeroed, TermId) {
-        let mut pool = TermPool::new();
-        let stack = pool.fresh_var("stack", 64, VarKind::Input);
+    fn stack_and_condition() -> (TermPool, World, TermId) {
+        let (mut pool, world) = World::new();
         let c = pool.fresh_var("c", 1, VarKind::Input);
-        (pool, Zeroed { stack }, c)
+        (pool, world, c)
     }
 
     /// A pointer merged from two paths reads what each path's pointer points to, as a choice

@@ -309,6 +309,10 @@ impl Observer for Observed {
         let off = pool.sub(addr, start);
         Some((r.name.clone(), off))
     }
+
+    fn observes_any(&self) -> bool {
+        !self.ranges.is_empty()
+    }
 }
 
 /// Everything about one binary the verifier needs.
