@@ -87,6 +87,13 @@ impl Machine<'_> {
         }
     }
 
+    /// Whether a write starting at `addr` may land in observed memory (a range a stub writes,
+    /// which its object holds whole).
+    pub fn may_observe(&self, pool: &mut TermPool, addr: TermId) -> bool {
+        let choices = memory::address_choices(pool, addr, self.regions);
+        self.observed(pool, addr, choices.as_deref()).is_some()
+    }
+
     /// The observed range a store at `addr` (one of `choices`, when it is a choice of
     /// pointers) may fall into. A pointer whose region is unknown may point anywhere, so while
     /// any memory is observed its store is an event of its own ([`UNRESOLVED_STORE`]), never

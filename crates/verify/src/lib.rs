@@ -511,6 +511,25 @@ mod tests {
         }
     }
 
+    /// Bytes a stub writes into observed memory (here `read` into the observed buffer) are
+    /// not yet events: the path is not analysed rather than the change missed.
+    #[test]
+    fn a_read_into_observed_memory_is_not_silently_unobserved() {
+        let mut pair = Pair::new("loop-forms/orig-O2", "loop-forms/orig-O2");
+        assert_eq!(pair.verify().verdict, Verdict::Equivalent);
+        pair.config.observe = vec![Observe::Symbol("buf".to_string())];
+        let report = pair.verify();
+        assert_eq!(report.verdict, Verdict::Inconclusive);
+        assert!(
+            report
+                .reasons
+                .iter()
+                .any(|r| r.to_string().contains("may lie in observed memory")),
+            "{:?}",
+            report.reasons
+        );
+    }
+
     /// The CRC's 8-step bit loop (a loop of its own in the original's helper, unrolled by
     /// gcc in the patched binary's inlined copy at -O2) decides its branches on a constant
     /// counter: it is unrolled inside the byte loop's region rather than cut, so the pair
