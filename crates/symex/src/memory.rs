@@ -365,10 +365,11 @@ pub fn load(
     init: &dyn InitialMemory,
     regions: &dyn Regions,
 ) -> TermId {
+    // Each choice is an address with no choice left in it, so this recursion is one deep.
     if let Some(choices) = address_choices(pool, addr, regions) {
         let mut loaded = choices
             .iter()
-            .map(|&(cond, a)| (cond, load_at(pool, log, a, size, init, regions)))
+            .map(|&(cond, a)| (cond, load(pool, log, a, size, init, regions)))
             .collect::<Vec<_>>();
         let (_, mut value) = loaded.pop().expect("a split address has choices");
         for (cond, v) in loaded.into_iter().rev() {
@@ -376,17 +377,6 @@ pub fn load(
         }
         return value;
     }
-    load_at(pool, log, addr, size, init, regions)
-}
-
-fn load_at(
-    pool: &mut TermPool,
-    log: &MemLog,
-    addr: TermId,
-    size: u16,
-    init: &dyn InitialMemory,
-    regions: &dyn Regions,
-) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
     // Whole values: when every write that may touch the load either holds all of it or is
     // provably elsewhere, the load is the newest such value (a choice among them by their
