@@ -113,9 +113,10 @@ fn read_is_modelled_with_the_ghost_index() {
             "set",
             "event",
             "let",
-            "if",
+            "assume",
             "let",
             "assume",
+            "if",
             "store-range",
             "return"
         ]
@@ -137,7 +138,7 @@ fn read_is_modelled_with_the_ghost_index() {
     assert_eq!(rhs.kind, ExprKind::Const(Value::new(Type::U64, 1)));
     assert_eq!(read.locals[3].name.as_ref(), "i");
     // `store buf[0 .. n] = read_byte(i, _)`
-    let StmtKind::StoreRange { range, value } = &read.body[7].kind else {
+    let StmtKind::StoreRange { range, value } = &read.body[8].kind else {
         unreachable!()
     };
     assert_eq!(range.base.kind, ExprKind::Local(LocalId(1)));

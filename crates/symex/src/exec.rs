@@ -55,7 +55,16 @@ pub struct Machine<'a> {
 
 impl Machine<'_> {
     pub fn load(&self, pool: &mut TermPool, st: &SymState, addr: TermId, bytes: u16) -> TermId {
-        memory::load(pool, &st.mem, addr, bytes, self.init, self.regions)
+        let mut facts = crate::ranges::PathFacts::new(&st.path);
+        memory::load(
+            pool,
+            &st.mem,
+            addr,
+            bytes,
+            self.init,
+            self.regions,
+            &mut facts,
+        )
     }
 
     pub fn store(&self, pool: &mut TermPool, st: &mut SymState, addr: TermId, value: TermId) {

@@ -23,6 +23,7 @@ mod known_bits;
 mod linear;
 mod memory;
 mod print;
+mod ranges;
 mod state;
 mod subst;
 mod term;
@@ -34,5 +35,6 @@ pub use memory::{
     InitialMemory, MemLog, MemWrite, Region, Regions, WriteKind, concat_le, load, load_byte,
     region_of,
 };
+pub use ranges::{Arc, Facts, PathFacts};
 pub use state::{Event, EventArg, FaultKind, Frame, SymState};
 pub use term::{FuncDecl, FuncId, Node, TermId, TermPool, VarId, VarInfo, VarKind};

@@ -12,6 +12,7 @@
 
 use std::rc::Rc;
 
+use crate::ranges::PathFacts;
 use crate::term::{Node, TermId, TermPool};
 
 /// What a write stores.
@@ -191,16 +192,18 @@ fn may_alias(pool: &mut TermPool, a: TermId, b: TermId, regions: &dyn Regions) -
     }
 }
 
-/// Reads one byte at `addr`.
+/// Reads one byte at `addr`; `facts` (the path's) decide which writes at symbolic offsets
+/// can reach it.
 pub fn load_byte(
     pool: &mut TermPool,
     log: &MemLog,
     addr: TermId,
     init: &dyn InitialMemory,
     regions: &dyn Regions,
+    facts: &mut PathFacts,
 ) -> TermId {
     let writes: Vec<MemWrite> = log.iter().cloned().collect();
-    load_from(pool, &writes, addr, init, regions)
+    load_from(pool, &writes, addr, init, regions, facts)
 }
 
 fn load_from(
@@ -209,6 +212,7 @@ fn load_from(
     addr: TermId,
     init: &dyn InitialMemory,
     regions: &dyn Regions,
+    facts: &mut PathFacts,
 ) -> TermId {
     for (i, w) in writes.iter().enumerate() {
         let size = match &w.kind {
@@ -253,6 +257,10 @@ fn load_from(
                 (byte, covers)
             }
         };
+        let covers = match facts.decide(pool, covers) {
+            Some(v) => pool.bool(v),
+            None => covers,
+        };
         let covers = match w.guard {
             Some(g) => pool.and(g, covers),
             None => covers,
@@ -263,7 +271,7 @@ fn load_from(
         if pool.is_false(covers) {
             continue;
         }
-        let rest = load_from(pool, &writes[i + 1..], addr, init, regions);
+        let rest = load_from(pool, &writes[i + 1..], addr, init, regions, facts);
         return pool.ite(covers, byte, rest);
     }
     init.byte(pool, addr)
@@ -356,7 +364,8 @@ pub fn address_choices(
     (work > 1).then_some(choices)
 }
 
-/// Reads `size` bytes at `addr` as a little-endian value.
+/// Reads `size` bytes at `addr` as a little-endian value; `facts` (the path's) decide which
+/// writes at symbolic offsets can reach it.
 pub fn load(
     pool: &mut TermPool,
     log: &MemLog,
@@ -364,12 +373,13 @@ pub fn load(
     size: u16,
     init: &dyn InitialMemory,
     regions: &dyn Regions,
+    facts: &mut PathFacts,
 ) -> TermId {
     // Each choice is an address with no choice left in it, so this recursion is one deep.
     if let Some(choices) = address_choices(pool, addr, regions) {
         let mut loaded = choices
             .iter()
-            .map(|&(cond, a)| (cond, load(pool, log, a, size, init, regions)))
+            .map(|&(cond, a)| (cond, load(pool, log, a, size, init, regions, facts)))
             .collect::<Vec<_>>();
         let (_, mut value) = loaded.pop().expect("a split address has choices");
         for (cond, v) in loaded.into_iter().rev() {
@@ -410,6 +420,7 @@ pub fn load(
                 continue;
             }
             _ if !may_alias(pool, addr, w.addr, regions) => continue,
+            _ if apart(pool, addr, u128::from(size), w.addr, ws, facts) => continue,
             _ => {
                 whole = false;
                 break;
@@ -437,10 +448,27 @@ pub fn load(
     let bytes: Vec<TermId> = (0..u64::from(size))
         .map(|i| {
             let a = pool.add_const(addr, u128::from(i));
-            load_from(pool, &writes, a, init, regions)
+            load_from(pool, &writes, a, init, regions, facts)
         })
         .collect();
     concat_le(pool, &bytes)
+}
+
+/// Whether the `size` bytes at `a` and the `ws` bytes at `b` are disjoint on the path: the
+/// byte ranges meet exactly when `a + size - 1 - b < size + ws - 1` (modulo 2^64).
+fn apart(
+    pool: &mut TermPool,
+    a: TermId,
+    size: u128,
+    b: TermId,
+    ws: u128,
+    facts: &mut PathFacts,
+) -> bool {
+    let d = pool.sub(a, b);
+    let last = pool.add_const(d, size - 1);
+    let reach = pool.c(64, size + ws - 1);
+    let meet = pool.ult(last, reach);
+    facts.decide(pool, meet) == Some(false)
 }
 
 /// Bytes (lowest address first) as one little-endian value; zero bytes read as a zero byte.
@@ -481,7 +509,7 @@ mod tests {
             });
         }
         let p = pool.ite(c, a, b);
-        let loaded = load(&mut pool, &log, p, 8, &mem, &mem);
+        let loaded = load(&mut pool, &log, p, 8, &mem, &mem, &mut PathFacts::new(&[]));
         let want = pool.ite(c, va, vb);
         assert_eq!(loaded, want, "{}", pool.show(loaded, 8));
     }

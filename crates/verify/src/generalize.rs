@@ -168,6 +168,7 @@ fn value_of(
             *size,
             &eng_side.image,
             &eng_side.image,
+            &mut tandem_symex::PathFacts::new(&st.path),
         ),
         Loc::Stripe { .. } | Loc::Block { .. } => {
             unreachable!("a stripe or block has no single value; callers skip it")

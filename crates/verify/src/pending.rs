@@ -122,6 +122,7 @@ fn arg_value(pool: &mut TermPool, side: &Side, a: &EventArg) -> Option<TermId> {
                 n as u16,
                 &side.image,
                 &side.image,
+                &mut tandem_symex::PathFacts::new(&[]),
             ))
         }
     }

@@ -530,7 +530,8 @@ impl<'s, 'b> Engine<'s, 'b> {
                     return pool.c(8, 0);
                 };
                 let addr = pool.add(*base, offset);
-                tandem_symex::load_byte(pool, mem, addr, &sides[side].image, &sides[side].image)
+                let (image, mut facts) = (&sides[side].image, tandem_symex::PathFacts::new(&[]));
+                tandem_symex::load_byte(pool, mem, addr, image, image, &mut facts)
             };
             let eq = event_eq(&mut self.pool, &a, &b, bound, &mut read);
             let ok = match eq {

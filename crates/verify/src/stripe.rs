@@ -213,7 +213,8 @@ pub fn same_contents(
     let byte = |pool: &mut TermPool, i: usize| {
         let addr = pool.add(regions[i].0, o);
         let image = &sides[i].image;
-        tandem_symex::load_byte(pool, &states[i].mem, addr, image, image)
+        let mut facts = tandem_symex::PathFacts::new(&states[i].path);
+        tandem_symex::load_byte(pool, &states[i].mem, addr, image, image, &mut facts)
     };
     let (b0, b1) = (byte(pool, 0), byte(pool, 1));
     let eq = pool.eq_(b0, b1);
