@@ -16,6 +16,10 @@ pub struct Lowering {
     bvs: FxHashMap<TermId, BV>,
     bools: FxHashMap<TermId, Bool>,
     arrays: FxHashMap<TermId, Array>,
+    /// Memory variables, as functions from addresses to bytes rather than arrays: tandem
+    /// never writes into a memory term (writes stay in its own log), so reading one is
+    /// applying a function, which Z3's Ackermann reduction turns into plain bit-vectors.
+    memories: FxHashMap<TermId, FuncDecl>,
     funcs: FxHashMap<FuncId, FuncDecl>,
     /// Uninterpreted stand-ins for floating-point operators, by operator and widths.
     float_ops: FxHashMap<String, FuncDecl>,
@@ -71,6 +75,19 @@ impl Lowering {
 
     fn array(&mut self, pool: &TermPool, t: TermId) -> Array {
         self.ensure(pool, t);
+        if !self.arrays.contains_key(&t)
+            && let Some(f) = self.memories.get(&t)
+        {
+            // A memory written into (no term does this today) is an array of its own, not
+            // tied to the function: queries over both only lose constraints, so an `Unsat`
+            // is still a proof.
+            let a = Array::new_const(
+                format!("{}[]", f.name()),
+                &Sort::bitvector(64),
+                &Sort::bitvector(8),
+            );
+            self.arrays.insert(t, a);
+        }
         self.arrays
             .get(&t)
             .cloned()
@@ -78,7 +95,10 @@ impl Lowering {
     }
 
     fn done(&self, t: TermId) -> bool {
-        self.bvs.contains_key(&t) || self.bools.contains_key(&t) || self.arrays.contains_key(&t)
+        self.bvs.contains_key(&t)
+            || self.bools.contains_key(&t)
+            || self.arrays.contains_key(&t)
+            || self.memories.contains_key(&t)
     }
 
     /// Lowers `t` and every subterm not lowered yet, children first.
@@ -134,8 +154,8 @@ impl Lowering {
                 let info = pool.var_info(v);
                 let name = format!("{}!{}", info.name, v.0);
                 if info.kind == VarKind::Memory {
-                    let a = Array::new_const(name, &Sort::bitvector(64), &Sort::bitvector(8));
-                    self.arrays.insert(t, a);
+                    let f = FuncDecl::new(name, &[&Sort::bitvector(64)], &Sort::bitvector(8));
+                    self.memories.insert(t, f);
                 } else {
                     self.bvs.insert(t, BV::new_const(name, u32::from(w)));
                 }
@@ -309,8 +329,12 @@ impl Lowering {
                 r.as_bv().unwrap_or_else(|| bv_const(w, 0))
             }
             Node::Select(m, a) => {
-                let (m, a) = (self.array(pool, *m), self.bv(pool, *a));
-                m.select(&a).as_bv().unwrap_or_else(|| bv_const(8, 0))
+                let addr = self.bv(pool, *a);
+                if let Some(f) = self.memories.get(m) {
+                    return f.apply(&[&addr]).as_bv().unwrap_or_else(|| bv_const(8, 0));
+                }
+                let m = self.array(pool, *m);
+                m.select(&addr).as_bv().unwrap_or_else(|| bv_const(8, 0))
             }
             Node::Var(_) | Node::Store(..) => bv_const(w.max(1), 0),
         }

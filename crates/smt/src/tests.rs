@@ -70,3 +70,51 @@ fn case_splits_are_decided_only_where_the_assumption_decides_them() {
             .is_none()
     );
 }
+
+/// A memory read at constant and symbolic addresses, and an uninterpreted input: reads are
+/// functions, so bit-blasting (after Ackermann's reduction) answers with a model, and the
+/// model's values are consistent with the reads (the same address reads the same byte).
+#[test]
+fn memory_reads_and_inputs_get_models_from_both_kinds_of_solver() {
+    for choice_heavy in [true, false] {
+        let mut pool = TermPool::new();
+        let mut s = Solver::new(Duration::from_secs(5));
+        let mem = pool.fresh_var("mem", 0, VarKind::Memory);
+        let f = pool.func_decl("input", &[64], 64);
+        let zero = pool.c(64, 0);
+        let i = pool.app(f, vec![zero]);
+        let (at_i, at_7) = (pool.select(mem, i), pool.c(64, 7));
+        let b7 = pool.select(mem, at_7);
+        let (x41, x42) = (pool.c(8, 0x41), pool.c(8, 0x42));
+        let reads_41 = pool.eq_(at_i, x41);
+        let reads_42 = pool.eq_(b7, x42);
+        let q = pool.and(reads_41, reads_42);
+        // Many choices or many sums decide which solver runs first (`is_choice_heavy`).
+        let q = if choice_heavy {
+            let c = pool.eq_(i, at_7);
+            let pick = pool.ite(c, x41, x42);
+            let also = pool.eq_(pick, x41);
+            let c_or_not = pool.or(also, reads_41);
+            pool.and(q, c_or_not)
+        } else {
+            let s1 = pool.add(i, at_7);
+            let s2 = pool.add(s1, i);
+            let big = pool.c(64, 1 << 40);
+            let small = pool.ult(s2, big);
+            pool.and(q, small)
+        };
+        assert_eq!(is_choice_heavy(&pool, q), choice_heavy);
+        match s.check(&pool, q) {
+            Answer::Sat(m) => {
+                assert_eq!(s.eval(&pool, &m, at_i), Some(0x41));
+                assert_eq!(s.eval(&pool, &m, b7), Some(0x42));
+                assert_ne!(s.eval(&pool, &m, i), Some(7), "7 holds 0x42, not 0x41");
+            }
+            other => panic!("expected a model, got {other:?}"),
+        }
+        // The same address cannot hold both bytes.
+        let same = pool.eq_(i, at_7);
+        let both = pool.and(q, same);
+        assert!(matches!(s.check(&pool, both), Answer::Unsat));
+    }
+}

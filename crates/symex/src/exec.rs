@@ -193,6 +193,7 @@ impl Machine<'_> {
                 }
                 Stmt::Exit { cond, to } => {
                     let c = self.eval(pool, &st, &temps, cond);
+                    let c = decided(pool, &st, c);
                     if pool.is_false(c) {
                         continue;
                     }
@@ -234,6 +235,7 @@ impl Machine<'_> {
             }
             Flow::Branch { cond, target } => {
                 let c = self.eval(pool, &st, &temps, cond);
+                let c = decided(pool, &st, c);
                 match pool.as_const(c) {
                     Some(1) => out.push((st, Next::Addr(*target))),
                     Some(_) => out.push((st, Next::Addr(next))),
@@ -318,6 +320,18 @@ impl Machine<'_> {
                 pool.sext(a, *width)
             }
         }
+    }
+}
+
+/// `c`, or its truth value when the path decides it (a loop test the path's bounds settle),
+/// so that the path not taken is not followed.
+fn decided(pool: &mut TermPool, st: &SymState, c: TermId) -> TermId {
+    if pool.as_const(c).is_some() {
+        return c;
+    }
+    match crate::ranges::PathFacts::new(&st.path).decide(pool, c) {
+        Some(v) => pool.bool(v),
+        None => c,
     }
 }
 
