@@ -143,10 +143,31 @@ impl Machine<'_> {
         pool.fresh_var(format!("{}undef{n}", self.tag), width, VarKind::Abstract)
     }
 
-    /// Whether a constant address faults.
-    fn faults(&self, pool: &TermPool, addr: TermId) -> bool {
-        pool.as_const(addr)
-            .is_some_and(|a| !(self.is_mapped)(a as u64))
+    /// When an access at `addr` faults on the path of `st`: always for an unmapped constant
+    /// address; for a choice of pointers (merged paths), when it is one of the unmapped ones
+    /// (a lookup that returns a table entry or null, dereferenced unchecked); `None` when it
+    /// does not fault, as far as its form tells (an access through a pointer of unknown
+    /// region is assumed to stay inside its object).
+    fn fault_condition(&self, pool: &mut TermPool, st: &SymState, addr: TermId) -> Option<TermId> {
+        let unmapped = |pool: &TermPool, a: TermId| {
+            pool.as_const(a)
+                .is_some_and(|a| !(self.is_mapped)(a as u64))
+        };
+        if unmapped(pool, addr) {
+            return Some(pool.tru());
+        }
+        let choices = memory::address_choices(pool, addr, self.regions)?;
+        let bad: Vec<TermId> = choices
+            .iter()
+            .filter(|&&(_, a)| unmapped(pool, a))
+            .map(|&(c, _)| c)
+            .collect();
+        if bad.is_empty() {
+            return None;
+        }
+        let c = pool.any(bad);
+        let c = decided(pool, st, c);
+        (!pool.is_false(c)).then_some(c)
     }
 
     /// Executes `insn`; every path out of it, with how it continues.
@@ -167,18 +188,32 @@ impl Machine<'_> {
                 }
                 Stmt::Load { dst, addr } => {
                     let a = self.eval(pool, &st, &temps, addr);
-                    if self.faults(pool, a) {
-                        out.push((st, Next::Fault(FaultKind::Segv)));
-                        return out;
+                    if let Some(c) = self.fault_condition(pool, &st, a) {
+                        if pool.is_true(c) {
+                            out.push((st, Next::Fault(FaultKind::Segv)));
+                            return out;
+                        }
+                        let mut dies = st.clone();
+                        dies.assume(pool, c);
+                        out.push((dies, Next::Fault(FaultKind::Segv)));
+                        let nc = pool.not(c);
+                        st.assume(pool, nc);
                     }
                     let v = self.load(pool, &st, a, dst.width / 8);
                     set_temp(&mut temps, dst.id, v);
                 }
                 Stmt::Store { addr, value } => {
                     let a = self.eval(pool, &st, &temps, addr);
-                    if self.faults(pool, a) {
-                        out.push((st, Next::Fault(FaultKind::Segv)));
-                        return out;
+                    if let Some(c) = self.fault_condition(pool, &st, a) {
+                        if pool.is_true(c) {
+                            out.push((st, Next::Fault(FaultKind::Segv)));
+                            return out;
+                        }
+                        let mut dies = st.clone();
+                        dies.assume(pool, c);
+                        out.push((dies, Next::Fault(FaultKind::Segv)));
+                        let nc = pool.not(c);
+                        st.assume(pool, nc);
                     }
                     let v = self.eval(pool, &st, &temps, value);
                     self.store(pool, &mut st, a, v);
@@ -405,5 +440,61 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// A pointer that is a table entry on one path and null on the other (merged) faults on
+    /// the null path when dereferenced: that path ends in SIGSEGV under its condition, and
+    /// the load goes on only where the pointer is the entry.
+    #[test]
+    fn a_load_through_a_pointer_that_may_be_null_faults_where_it_is() {
+        use tandem_ir::{Expr, Temp};
+        let (mut pool, world) = World::new();
+        let is_mapped = |a: u64| a >= 0x1000;
+        let m = Machine {
+            init: &world,
+            observer: &world,
+            regions: &world,
+            is_mapped: &is_mapped,
+            undefined: Cell::new(0),
+            tag: "o.",
+        };
+        let found = pool.fresh_var("found", 1, VarKind::Input);
+        let (entry, null) = (pool.c(64, 0x40_1000), pool.c(64, 0));
+        let pointer = pool.ite(found, entry, null);
+        let st = SymState {
+            regs: vec![pointer],
+            mem: Default::default(),
+            ghosts: Vec::new(),
+            events: Vec::new(),
+            path: Vec::new(),
+            frames: Vec::new(),
+            function: 0x40_1000,
+            root_function: 0x40_1000,
+        };
+        let rax = tandem_ir::Reg::new(0, 64);
+        let insn = Insn {
+            addr: 0x40_1100,
+            len: 3,
+            asm: "movzbl 1(%rax), %eax".into(),
+            stmts: vec![Stmt::Load {
+                dst: Temp { id: 0, width: 8 },
+                addr: Expr::Binary(
+                    tandem_ir::BinOp::Add,
+                    Box::new(Expr::Reg(rax)),
+                    Box::new(Expr::Const {
+                        width: 64,
+                        value: 1,
+                    }),
+                ),
+            }],
+            flow: Flow::Next,
+        };
+        let outs = m.step(&mut pool, st, &insn);
+        let not_found = pool.not(found);
+        assert_eq!(outs.len(), 2);
+        assert!(matches!(outs[0].1, Next::Fault(FaultKind::Segv)));
+        assert_eq!(outs[0].0.path, vec![not_found]);
+        assert!(matches!(outs[1].1, Next::Addr(0x40_1103)));
+        assert_eq!(outs[1].0.path, vec![found]);
     }
 }
