@@ -155,6 +155,18 @@ impl TermPool {
                     (BinOp::Ult, Some(m), _) if m == mask(w) => return self.fls(),
                     _ => {}
                 }
+                // A value whose known high zero bits keep it below a constant (a zero-extended
+                // byte against the kernel's largest count).
+                let most = |pool: &TermPool, x: TermId| {
+                    mask(w - pool.high_zeros(x, KNOWN_BITS_DEPTH).min(w))
+                };
+                match (op, self.as_const(a), self.as_const(b)) {
+                    (BinOp::Ult, _, Some(k)) if most(self, a) < k => return self.tru(),
+                    (BinOp::Ule, _, Some(k)) if most(self, a) <= k => return self.tru(),
+                    (BinOp::Ult, Some(k), _) if most(self, b) <= k => return self.fls(),
+                    (BinOp::Ule, Some(k), _) if most(self, b) < k => return self.fls(),
+                    _ => {}
+                }
                 self.intern(Node::Binary(op, a, b), 1)
             }
             BinOp::UDiv | BinOp::URem => self.narrow_division(op, a, b),

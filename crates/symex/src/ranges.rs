@@ -125,7 +125,13 @@ pub struct Facts {
     bounds: FxHashMap<TermId, Arc>,
     known: FxHashSet<TermId>,
     memo: FxHashMap<TermId, Option<Arc>>,
+    /// How many `ite` conditions the arc being computed is assumed under (see `arc_under`).
+    assumed: u32,
 }
+
+/// The most `ite` conditions an arc is computed under at once: each costs a walk of the
+/// arm without the memo.
+const MAX_ASSUMED: u32 = 3;
 
 impl Facts {
     /// Nothing known beyond the terms' forms.
@@ -160,6 +166,32 @@ impl Facts {
         self.arc_at(pool, t, MAX_DEPTH)
     }
 
+    /// The arc of `t` where `c == positive` holds as well; the facts are as before after.
+    fn arc_under(
+        &mut self,
+        pool: &mut TermPool,
+        c: TermId,
+        positive: bool,
+        t: TermId,
+        depth: u32,
+    ) -> Option<Arc> {
+        if self.assumed >= MAX_ASSUMED || pool.as_const(t).is_some() {
+            return self.arc_at(pool, t, depth);
+        }
+        let bounds = self.bounds.clone();
+        let memo = std::mem::take(&mut self.memo);
+        self.assumed += 1;
+        self.learn(pool, c, positive, false);
+        self.memo.clear();
+        self.learn(pool, c, positive, true);
+        self.memo.clear();
+        let r = self.arc_at(pool, t, depth);
+        self.assumed -= 1;
+        self.bounds = bounds;
+        self.memo = memo;
+        r
+    }
+
     /// Adds what `c == positive` says; `relational` also learns from comparisons of two
     /// terms that are not constants.
     fn learn(&mut self, pool: &mut TermPool, c: TermId, positive: bool, relational: bool) {
@@ -172,6 +204,29 @@ impl Facts {
             Node::Binary(BinOp::Or, x, y) if !positive && pool.width(c) == 1 => {
                 self.learn(pool, x, false, relational);
                 self.learn(pool, y, false, relational);
+            }
+            // Either disjunct: what both bound, within the hull of the two (`a < 32 | a ==
+            // 32`, as a `cmova` tests, bounds `a` by 32).
+            Node::Binary(BinOp::Or, x, y) if positive && pool.width(c) == 1 => {
+                if self.assumed >= MAX_ASSUMED {
+                    return;
+                }
+                let before = self.bounds.clone();
+                self.assumed += 1;
+                self.learn(pool, x, true, relational);
+                let with_x = std::mem::replace(&mut self.bounds, before.clone());
+                self.learn(pool, y, true, relational);
+                let with_y = std::mem::replace(&mut self.bounds, before);
+                self.assumed -= 1;
+                self.memo.clear();
+                for (t, ax) in with_x {
+                    if let Some(&ay) = with_y.get(&t)
+                        && Some(&ax) != self.bounds.get(&t)
+                        && let Some(h) = Arc::hull(pool.width(t), ax, ay)
+                    {
+                        self.constrain(pool, t, h);
+                    }
+                }
             }
             Node::Binary(op @ (BinOp::Ult | BinOp::Ule | BinOp::Slt | BinOp::Sle), a, b) => {
                 let constant = pool.as_const(a).is_some() || pool.as_const(b).is_some();
@@ -192,14 +247,30 @@ impl Facts {
                 };
                 self.learn_order(pool, op, a, b);
             }
-            Node::Binary(BinOp::Eq, a, b) if positive && !relational => {
+            Node::Binary(BinOp::Eq, a, b) if !relational => {
                 let w = pool.width(a);
                 if w > 64 {
                     return;
                 }
                 for (x, y) in [(a, b), (b, a)] {
-                    if let Some(v) = pool.as_const(y) {
+                    let Some(v) = pool.as_const(y) else { continue };
+                    if positive {
                         self.constrain(pool, x, Arc::point(w, v));
+                        continue;
+                    }
+                    // `x != v` at an end of x's arc moves that end.
+                    let Some(r) = self.arc(pool, x) else { continue };
+                    let m = modulus(w);
+                    let v = v as i128;
+                    let shrunk = if r.lo == v || r.lo == v + m {
+                        Arc::new(w, r.lo + 1, r.hi)
+                    } else if r.hi == v || r.hi == v + m {
+                        Arc::new(w, r.lo, r.hi - 1)
+                    } else {
+                        None
+                    };
+                    if let Some(shrunk) = shrunk {
+                        self.constrain(pool, x, shrunk);
                     }
                 }
             }
@@ -275,6 +346,9 @@ impl Facts {
             None => arc,
         };
         self.bounds.insert(t, arc);
+        // Arcs found before this fact are still sound, only looser; the next question
+        // about `t` or what it is made of should see the fact.
+        self.memo.clear();
     }
 
     fn decide_at(&mut self, pool: &mut TermPool, c: TermId, depth: u32) -> Option<bool> {
@@ -293,6 +367,14 @@ impl Facts {
         }
         match pool.node(c).clone() {
             Node::Unary(UnOp::Not, x) => self.decide_at(pool, x, depth - 1).map(|v| !v),
+            Node::Ite(c, x, y) => match self.decide_at(pool, c, depth - 1) {
+                Some(true) => self.decide_at(pool, x, depth - 1),
+                Some(false) => self.decide_at(pool, y, depth - 1),
+                None => {
+                    let vx = self.decide_at(pool, x, depth - 1)?;
+                    (self.decide_at(pool, y, depth - 1)? == vx).then_some(vx)
+                }
+            },
             Node::Binary(BinOp::And, x, y) if pool.width(c) == 1 => {
                 match (
                     self.decide_at(pool, x, depth - 1),
@@ -476,7 +558,10 @@ impl Facts {
                 Some(true) => self.arc_at(pool, x, d),
                 Some(false) => self.arc_at(pool, y, d),
                 None => {
-                    let (rx, ry) = (self.arc_at(pool, x, d), self.arc_at(pool, y, d));
+                    // Each arm under its side of the condition: `ite(a >u 32, 32, a)` is
+                    // at most 32.
+                    let rx = self.arc_under(pool, c, true, x, d);
+                    let ry = self.arc_under(pool, c, false, y, d);
                     match (rx, ry) {
                         (Some(a), Some(b)) => Arc::hull(w, a, b),
                         _ => None,
@@ -655,5 +740,34 @@ mod tests {
         let big = pool.c(64, 511);
         let below = pool.ult(pick, big);
         assert_eq!(facts.decide(&mut pool, below), Some(true));
+    }
+
+    /// A clamp (`cmova`: `ite(a >u 32, 32, a)`) is at most 32: each arm is ranged under its
+    /// side of the condition. `x != 0` on `x <= 4095` leaves `1 ..= 4095`.
+    #[test]
+    fn arms_are_ranged_under_their_condition() {
+        let mut pool = TermPool::new();
+        let a = var(&mut pool, "a");
+        let byte = pool.extract(a, 0, 8);
+        let byte = pool.zext(byte, 64);
+        let k = pool.c(64, 32);
+        let above = pool.ult(k, byte);
+        let clamp = pool.ite(above, k, byte);
+        let mut facts = Facts::none();
+        assert_eq!(
+            facts.arc(&mut pool, clamp).map(|r| r.unsigned(64)),
+            Some((0, 32))
+        );
+        let x = var(&mut pool, "x");
+        let max = pool.c(64, 4095);
+        let (zero, le) = (pool.c(64, 0), pool.binary(BinOp::Ule, x, max));
+        let is_zero = pool.eq_(x, zero);
+        let nonzero = pool.not(is_zero);
+        let mut facts = Facts::from_path(&mut pool, &[le, nonzero]);
+        let minus = pool.neg(x);
+        assert_eq!(
+            facts.arc(&mut pool, minus).map(|r| r.signed(64)),
+            Some((-4095, -1))
+        );
     }
 }

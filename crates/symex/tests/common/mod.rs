@@ -21,6 +21,8 @@ pub enum E {
     /// `zext(e[lo +: width])`.
     Bits(Box<E>, u16, u16),
     Ite(Box<E>, Box<E>, Box<E>, Box<E>),
+    /// `if a op b then t else f`, `op` an order.
+    IteOrder(BinOp, Box<E>, Box<E>, Box<E>, Box<E>),
 }
 
 pub fn expr() -> impl Strategy<Value = E> {
@@ -60,9 +62,24 @@ pub fn expr() -> impl Strategy<Value = E> {
             (inner.clone(), 0..W, 1..=W)
                 .prop_filter("in range", |(_, lo, w)| lo + w <= W)
                 .prop_map(|(a, lo, w)| E::Bits(Box::new(a), lo, w)),
-            (inner.clone(), inner.clone(), inner.clone(), inner).prop_map(|(a, b, c, d)| {
-                E::Ite(Box::new(a), Box::new(b), Box::new(c), Box::new(d))
-            }),
+            (inner.clone(), inner.clone(), inner.clone(), inner.clone()).prop_map(
+                |(a, b, c, d)| { E::Ite(Box::new(a), Box::new(b), Box::new(c), Box::new(d)) }
+            ),
+            (
+                prop_oneof![
+                    Just(BinOp::Ult),
+                    Just(BinOp::Ule),
+                    Just(BinOp::Slt),
+                    Just(BinOp::Sle)
+                ],
+                inner.clone(),
+                inner.clone(),
+                inner.clone(),
+                inner
+            )
+                .prop_map(|(op, a, b, c, d)| {
+                    E::IteOrder(op, Box::new(a), Box::new(b), Box::new(c), Box::new(d))
+                }),
         ]
     })
 }
@@ -95,6 +112,12 @@ pub fn build(pool: &mut TermPool, vars: &[TermId], e: &E) -> TermId {
             let (t, f) = (build(pool, vars, t), build(pool, vars, f));
             pool.ite(c, t, f)
         }
+        E::IteOrder(op, a, b, t, f) => {
+            let (a, b) = (build(pool, vars, a), build(pool, vars, b));
+            let c = pool.binary(*op, a, b);
+            let (t, f) = (build(pool, vars, t), build(pool, vars, f));
+            pool.ite(c, t, f)
+        }
     }
 }
 
@@ -109,6 +132,13 @@ pub fn eval(values: &[u128], e: &E) -> u128 {
         E::Bits(a, lo, w) => (eval(values, a) >> lo) & mask(*w),
         E::Ite(a, b, t, f) => {
             if eval(values, a) == eval(values, b) {
+                eval(values, t)
+            } else {
+                eval(values, f)
+            }
+        }
+        E::IteOrder(op, a, b, t, f) => {
+            if bin(*op, eval(values, a), eval(values, b)) != 0 {
                 eval(values, t)
             } else {
                 eval(values, f)
