@@ -261,11 +261,12 @@ impl Solver {
     }
 
     /// Runs Z3 on `b` within `budget_ms`, in stages: bit-blasted to SAT (see
-    /// [`bit_blaster`]) for up to [`STAGE`] (or a third of a shorter budget); then the solver
+    /// [`bit_blaster`]) for up to [`STAGE`]; then the solver
     /// for the logic tandem's queries are in (bit-vectors, arrays for memory, uninterpreted
     /// functions for inputs), which picks its own tactics, as long; then bit-blasted again
     /// for the rest. A formula of sums rather than choices (`blast_first` false, see
-    /// [`is_choice_heavy`]) takes the two the other way round. Each
+    /// [`is_choice_heavy`]) takes the two the other way round; a budget shorter than three
+    /// stages goes to the first alone. Each
     /// is fastest on some queries: bit-blasting on most (on the 2,180 queries of 12 slow
     /// testbins pairs it took 0.74x the time in all and decided 3 more within 10 s), the
     /// logic's solver on wide multiplications (a decimal parser's `10 * x + d`, 35 times
@@ -287,11 +288,18 @@ impl Solver {
             let _ = std::fs::write(path, z3.to_smt2());
         }
         let start = Instant::now();
-        // A short budget (a first attempt, a probe) is shared alike.
-        let stage = (STAGE.as_millis() as u32).min(budget_ms / 3).max(1);
+        let stage = STAGE.as_millis() as u32;
         // (bit-blasting?, the stage's limit); without the tactics, the logic's solver alone.
+        // A budget too short for three stages (a first attempt, a probe) goes whole to the
+        // one the formula favours: a stage started again starts from nothing.
         let stages: &[(bool, u32)] = if self.bit_blaster.is_some() {
-            if blast_first {
+            if budget_ms < 3 * stage {
+                if blast_first {
+                    &[(true, u32::MAX)]
+                } else {
+                    &[(false, u32::MAX)]
+                }
+            } else if blast_first {
                 &[(true, stage), (false, stage), (true, u32::MAX)]
             } else {
                 &[(false, stage), (true, stage), (false, u32::MAX)]
@@ -355,6 +363,15 @@ impl Solver {
     /// the assumption decides replaced by their values (see `resolve`): equivalent under the
     /// assumption, so its answer and its models are the original goal's.
     pub fn prove(&mut self, pool: &mut TermPool, assumption: TermId, goal: TermId) -> Answer {
+        // What the assumption's ranges settle needs no solver (equal under the assumption,
+        // so the answer and its models are the original goal's).
+        let mut facts = tandem_symex::Facts::from_condition(pool, assumption);
+        if facts.is_contradictory() {
+            self.stats.queries += 1;
+            self.stats.syntactic += 1;
+            return Answer::Unsat;
+        }
+        let goal = facts.simplify(pool, goal);
         let ng = pool.not(goal);
         let q = pool.and(assumption, ng);
         let conditions = pool.ite_conditions(goal, MAX_CONDITIONS);

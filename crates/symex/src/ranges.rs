@@ -99,8 +99,8 @@ impl Arc {
     }
 
     /// An arc holding every value both hold (the smaller one when their common values are
-    /// not one arc).
-    fn meet(w: u16, a: Arc, b: Arc) -> Arc {
+    /// not one arc); `None` when they hold no value in common.
+    fn meet(w: u16, a: Arc, b: Arc) -> Option<Arc> {
         let m = modulus(w);
         let mut pieces = Vec::new();
         for k in -1..=2 {
@@ -111,9 +111,10 @@ impl Arc {
             }
         }
         match pieces.as_slice() {
-            [(lo, hi)] => Arc::new(w, *lo, *hi).unwrap_or(a),
-            _ if b.size() < a.size() => b,
-            _ => a,
+            [] => None,
+            [(lo, hi)] => Some(Arc::new(w, *lo, *hi).unwrap_or(a)),
+            _ if b.size() < a.size() => Some(b),
+            _ => Some(a),
         }
     }
 }
@@ -127,6 +128,18 @@ pub struct Facts {
     memo: FxHashMap<TermId, Option<Arc>>,
     /// How many `ite` conditions the arc being computed is assumed under (see `arc_under`).
     assumed: u32,
+    /// Two facts bound one term to arcs with no value in common: no execution takes the path.
+    contradiction: bool,
+}
+
+/// A side of a condition the facts rule out.
+struct Impossible;
+
+/// What a set of facts says with an assumption added (see [`Facts::overlay`]).
+struct Overlay<T> {
+    result: T,
+    bounds: FxHashMap<TermId, Arc>,
+    contradiction: bool,
 }
 
 /// The most `ite` conditions an arc is computed under at once: each costs a walk of the
@@ -156,6 +169,61 @@ impl Facts {
         f
     }
 
+    /// The facts of a condition: its conjuncts are the path.
+    pub fn from_condition(pool: &mut TermPool, cond: TermId) -> Facts {
+        let mut conjuncts = Vec::new();
+        let mut work = vec![cond];
+        while let Some(c) = work.pop() {
+            match *pool.node(c) {
+                Node::Binary(BinOp::And, x, y) if pool.width(c) == 1 => {
+                    work.push(x);
+                    work.push(y);
+                }
+                _ => conjuncts.push(c),
+            }
+        }
+        Facts::from_path(pool, &conjuncts)
+    }
+
+    /// `t` with every part the facts settle replaced by its value: a comparison they
+    /// decide, a value their ranges pin to one number (the trip count of a loop exit the path
+    /// took). Equal to `t` wherever the facts hold.
+    pub fn simplify(&mut self, pool: &mut TermPool, t: TermId) -> TermId {
+        let mut settled = FxHashMap::default();
+        let mut seen = FxHashSet::default();
+        let mut work = vec![t];
+        while let Some(x) = work.pop() {
+            if !seen.insert(x) || pool.as_const(x).is_some() {
+                continue;
+            }
+            let w = pool.width(x);
+            let value = match w {
+                0 => None,
+                1 => self.decide(pool, x).map(u128::from),
+                _ => self
+                    .arc(pool, x)
+                    .filter(|r| r.size() == 1)
+                    .map(|r| r.lo as u128),
+            };
+            match value {
+                Some(v) => {
+                    let c = pool.c(w, v);
+                    settled.insert(x, c);
+                }
+                None => work.extend(pool.children(x)),
+            }
+        }
+        if settled.is_empty() {
+            return t;
+        }
+        pool.substitute_all(t, &settled)
+    }
+
+    /// Whether the facts contradict each other: no execution takes the path.
+    pub fn is_contradictory(&self) -> bool {
+        self.contradiction
+    }
+
     /// Whether `cond` (a truth value) is decided under the facts.
     pub fn decide(&mut self, pool: &mut TermPool, cond: TermId) -> Option<bool> {
         self.decide_at(pool, cond, MAX_DEPTH)
@@ -166,7 +234,37 @@ impl Facts {
         self.arc_at(pool, t, MAX_DEPTH)
     }
 
-    /// The arc of `t` where `c == positive` holds as well; the facts are as before after.
+    /// Runs `f` with what `c == positive` adds to the facts, which are as before after; the
+    /// arcs found meanwhile are not kept (they hold only under the assumption).
+    fn overlay<T>(
+        &mut self,
+        pool: &mut TermPool,
+        c: TermId,
+        positive: bool,
+        rounds: &[bool],
+        f: impl FnOnce(&mut Facts, &mut TermPool) -> T,
+    ) -> Overlay<T> {
+        let bounds = self.bounds.clone();
+        let memo = std::mem::take(&mut self.memo);
+        let contradiction = self.contradiction;
+        self.assumed += 1;
+        for &relational in rounds {
+            self.learn(pool, c, positive, relational);
+            self.memo.clear();
+        }
+        let result = f(self, pool);
+        self.assumed -= 1;
+        let out = Overlay {
+            result,
+            bounds: std::mem::replace(&mut self.bounds, bounds),
+            contradiction: std::mem::replace(&mut self.contradiction, contradiction),
+        };
+        self.memo = memo;
+        out
+    }
+
+    /// The arc of `t` where `c == positive` holds as well: `Err` when it cannot (the facts
+    /// then contradict each other).
     fn arc_under(
         &mut self,
         pool: &mut TermPool,
@@ -174,22 +272,17 @@ impl Facts {
         positive: bool,
         t: TermId,
         depth: u32,
-    ) -> Option<Arc> {
+    ) -> Result<Option<Arc>, Impossible> {
         if self.assumed >= MAX_ASSUMED || pool.as_const(t).is_some() {
-            return self.arc_at(pool, t, depth);
+            return Ok(self.arc_at(pool, t, depth));
         }
-        let bounds = self.bounds.clone();
-        let memo = std::mem::take(&mut self.memo);
-        self.assumed += 1;
-        self.learn(pool, c, positive, false);
-        self.memo.clear();
-        self.learn(pool, c, positive, true);
-        self.memo.clear();
-        let r = self.arc_at(pool, t, depth);
-        self.assumed -= 1;
-        self.bounds = bounds;
-        self.memo = memo;
-        r
+        let o = self.overlay(pool, c, positive, &[false, true], |f, pool| {
+            f.arc_at(pool, t, depth)
+        });
+        if o.contradiction {
+            return Err(Impossible);
+        }
+        Ok(o.result)
     }
 
     /// Adds what `c == positive` says; `relational` also learns from comparisons of two
@@ -206,25 +299,28 @@ impl Facts {
                 self.learn(pool, y, false, relational);
             }
             // Either disjunct: what both bound, within the hull of the two (`a < 32 | a ==
-            // 32`, as a `cmova` tests, bounds `a` by 32).
+            // 32`, as a `cmova` tests, bounds `a` by 32); a disjunct the facts rule out
+            // leaves the other.
             Node::Binary(BinOp::Or, x, y) if positive && pool.width(c) == 1 => {
                 if self.assumed >= MAX_ASSUMED {
                     return;
                 }
-                let before = self.bounds.clone();
-                self.assumed += 1;
-                self.learn(pool, x, true, relational);
-                let with_x = std::mem::replace(&mut self.bounds, before.clone());
-                self.learn(pool, y, true, relational);
-                let with_y = std::mem::replace(&mut self.bounds, before);
-                self.assumed -= 1;
-                self.memo.clear();
-                for (t, ax) in with_x {
-                    if let Some(&ay) = with_y.get(&t)
-                        && Some(&ax) != self.bounds.get(&t)
-                        && let Some(h) = Arc::hull(pool.width(t), ax, ay)
-                    {
-                        self.constrain(pool, t, h);
+                let round = [relational];
+                let with_x = self.overlay(pool, x, true, &round, |_, _| ());
+                let with_y = self.overlay(pool, y, true, &round, |_, _| ());
+                match (with_x.contradiction, with_y.contradiction) {
+                    (true, true) => self.contradiction = true,
+                    (true, false) => self.learn(pool, y, true, relational),
+                    (false, true) => self.learn(pool, x, true, relational),
+                    (false, false) => {
+                        for (t, ax) in with_x.bounds {
+                            if let Some(&ay) = with_y.bounds.get(&t)
+                                && Some(&ax) != self.bounds.get(&t)
+                                && let Some(h) = Arc::hull(pool.width(t), ax, ay)
+                            {
+                                self.constrain(pool, t, h);
+                            }
+                        }
                     }
                 }
             }
@@ -342,7 +438,13 @@ impl Facts {
             _ => (t, arc),
         };
         let arc = match self.bounds.get(&t) {
-            Some(old) => Arc::meet(w, *old, arc),
+            Some(old) => match Arc::meet(w, *old, arc) {
+                Some(both) => both,
+                None => {
+                    self.contradiction = true;
+                    return;
+                }
+            },
             None => arc,
         };
         self.bounds.insert(t, arc);
@@ -475,7 +577,7 @@ impl Facts {
             }
         };
         let r = match (formed, self.bounds.get(&t).copied()) {
-            (Some(a), Some(b)) => Some(Arc::meet(w, a, b)),
+            (Some(a), Some(b)) => Some(Arc::meet(w, a, b).unwrap_or(a)),
             (a, b) => a.or(b),
         };
         self.memo.insert(t, r);
@@ -560,10 +662,12 @@ impl Facts {
                 None => {
                     // Each arm under its side of the condition: `ite(a >u 32, 32, a)` is
                     // at most 32.
-                    let rx = self.arc_under(pool, c, true, x, d);
-                    let ry = self.arc_under(pool, c, false, y, d);
-                    match (rx, ry) {
-                        (Some(a), Some(b)) => Arc::hull(w, a, b),
+                    match (
+                        self.arc_under(pool, c, true, x, d),
+                        self.arc_under(pool, c, false, y, d),
+                    ) {
+                        (Ok(Some(a)), Ok(Some(b))) => Arc::hull(w, a, b),
+                        (Ok(r), Err(Impossible)) | (Err(Impossible), Ok(r)) => r,
                         _ => None,
                     }
                 }
@@ -612,7 +716,7 @@ impl Facts {
             _ => None,
         };
         match (structural, high_zeros_arc(pool, t)) {
-            (Some(a), Some(b)) => Some(Arc::meet(w, a, b)),
+            (Some(a), Some(b)) => Some(Arc::meet(w, a, b).unwrap_or(a)),
             (a, b) => a.or(b),
         }
     }
@@ -769,5 +873,38 @@ mod tests {
             facts.arc(&mut pool, minus).map(|r| r.signed(64)),
             Some((-4095, -1))
         );
+    }
+
+    /// Facts that leave a term no value contradict each other; a disjunct they rule out
+    /// leaves the other; a value they pin to one number simplifies away (the trip count of
+    /// the loop exit a path took).
+    #[test]
+    fn contradictions_units_and_pinned_values() {
+        let mut pool = TermPool::new();
+        let (x, y, n) = (
+            var(&mut pool, "x"),
+            var(&mut pool, "y"),
+            var(&mut pool, "n"),
+        );
+        let (three, four, five, seven) =
+            (pool.c(64, 3), pool.c(64, 4), pool.c(64, 5), pool.c(64, 7));
+        let below_five = pool.ult(x, five);
+        let above_seven = pool.ult(seven, x);
+        assert!(Facts::from_path(&mut pool, &[below_five, above_seven]).is_contradictory());
+        let y_is_3 = pool.eq_(y, three);
+        let either = pool.or(above_seven, y_is_3);
+        let mut facts = Facts::from_path(&mut pool, &[below_five, either]);
+        assert!(!facts.is_contradictory());
+        let y_is_3_decided = facts.decide(&mut pool, y_is_3);
+        assert_eq!(y_is_3_decided, Some(true));
+
+        let went_round = pool.binary(BinOp::Slt, three, n);
+        let stays = pool.binary(BinOp::Slt, four, n);
+        let left = pool.not(stays);
+        let mut facts = Facts::from_path(&mut pool, &[went_round, left]);
+        let two = pool.c(64, 2);
+        let twice = pool.binary(BinOp::Mul, n, two);
+        let eight = pool.c(64, 8);
+        assert_eq!(facts.simplify(&mut pool, twice), eight);
     }
 }

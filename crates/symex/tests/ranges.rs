@@ -65,6 +65,8 @@ fn ranges_are_sound(path: &[Cmp], probes: &[E], values: &[u128]) -> Result<(), T
         conjuncts.push(if truth { t } else { pool.not(t) });
     }
     let mut facts = Facts::from_path(&mut pool, &conjuncts);
+    // The path holds for `values`: the facts cannot contradict each other.
+    prop_assert!(!facts.is_contradictory(), "{:?}", values);
     let variables: Vec<E> = (0..VARS).map(E::Var).collect();
     for p in probes.iter().chain(&variables) {
         let t = build(&mut pool, &vars, p);

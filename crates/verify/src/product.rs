@@ -323,6 +323,9 @@ impl<'s, 'b> Engine<'s, 'b> {
         };
         let solver = &mut self.solver;
         let mut feasible = |pool: &mut TermPool, path: &[TermId]| {
+            if tandem_symex::Facts::from_path(pool, path).is_contradictory() {
+                return false;
+            }
             let cond = pool.all(path.to_vec());
             solver.set_limit(Some(FEASIBILITY_QUERY));
             let answer = solver.check(pool, cond);
@@ -487,7 +490,9 @@ impl<'s, 'b> Engine<'s, 'b> {
     /// Pairs two exits; `run_out` counts the regions a side behind the other ran on.
     fn pair(&mut self, n: usize, e1: &SideExit, e2: &SideExit, run_out: usize) {
         let cond = self.joint(n, e1, e2);
-        if self.pool.is_false(cond) {
+        if self.pool.is_false(cond)
+            || tandem_symex::Facts::from_condition(&mut self.pool, cond).is_contradictory()
+        {
             return;
         }
         match self.solver.check(&self.pool, cond) {
