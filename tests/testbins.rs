@@ -171,7 +171,10 @@ fn every_testbins_pair_gets_its_expected_or_recorded_verdict() {
                         && want == "inequivalent"
                         && p.expected == "conditionally-equivalent"
                         && got == "inconclusive";
-                    if (got != want && !budget_dependent) || wrong_direction {
+                    // A known gap that gets its expected verdict is progress (a pair near the
+                    // benchmark's budget decides on some runs), never a failure.
+                    let expected_now = gaps.contains_key(&p.key) && got == p.expected;
+                    if (got != want && !budget_dependent && !expected_now) || wrong_direction {
                         let note = if gaps.contains_key(&p.key) {
                             format!(" (known gap; expect.toml says {})", p.expected)
                         } else {

@@ -335,7 +335,8 @@ impl<'a> Explorer<'a> {
         let mut steps = 0usize;
         let mut first = true;
         let mut head_arrivals = HashMap::new();
-        while let Some((key, states)) = queue.pop_first() {
+        while let Some(key) = next_key(&queue) {
+            let states = queue.remove(&key).unwrap_or_default();
             let addr = key.addr;
             for st in merge_all(pool, states) {
                 let mut unrolling = key.unrolling.clone();
@@ -718,6 +719,30 @@ fn constant_leaves(pool: &TermPool, t: TermId, out: &mut Vec<u128>) {
 enum Flow {
     Continue(u64),
     Exit(ExitKind),
+}
+
+/// The key to process next: the first in order, except a loop head reached again while
+/// states of the same iteration are still on their way through the loop's body (a rotated
+/// loop's head comes first in the order, its body after it): those join it first, so that
+/// the iteration's paths reach the head together and merge there, rather than each going
+/// round the loop on its own.
+fn next_key(queue: &BTreeMap<Key, Vec<SymState>>) -> Option<Key> {
+    let back_at_head = |k: &Key| {
+        k.unrolling
+            .last()
+            .is_some_and(|u| u.head == k.addr && u.depth == k.frames.len())
+    };
+    let waiting = |k: &Key| {
+        back_at_head(k)
+            && queue
+                .keys()
+                .any(|o| o != k && o.unrolling.starts_with(&k.unrolling) && !back_at_head(o))
+    };
+    queue
+        .keys()
+        .find(|k| !waiting(k))
+        .or_else(|| queue.keys().next())
+        .cloned()
 }
 
 /// Merges the states that have the same events (and frames); the others stay apart.
