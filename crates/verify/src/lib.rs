@@ -573,6 +573,23 @@ mod tests {
         assert!(report.counterexample.is_some());
     }
 
+    /// A rotated loop (-O2: the head's block first in the order, the body after it) whose
+    /// iteration takes one of two paths: the faster path reaches the head first and waits
+    /// there for the other, so each iteration is one merged state. Before, every iteration
+    /// started a lineage of its own going round the loop alone: over 2,000 feasibility
+    /// queries, and the budget ran out.
+    #[test]
+    fn the_paths_of_one_unrolled_iteration_merge_at_the_head() {
+        let pair = Pair::new("stack-layout/orig-O2", "stack-layout/good-O2");
+        let report = pair.run_pass(Pass::Unroll, |_| {});
+        assert_eq!(report.verdict, Verdict::Equivalent, "{:?}", report.reasons);
+        assert!(
+            report.stats.solver.queries < 600,
+            "{} queries",
+            report.stats.solver.queries
+        );
+    }
+
     /// In a loop that calls functions (the register machine's OUT case writes through a
     /// helper at -O0), the callee frames left below the stack pointer are dead at the loop
     /// head: the abstraction gives them fresh contents instead of tracking each stale cell
